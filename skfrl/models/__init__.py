@@ -1,0 +1,9 @@
+"""Fair representation learners: scikit-learn transformers on skorch."""
+
+from ._adversarial import AdvFRL
+from ._base import BaseTorchRepresentation
+from ._cfair import CFair
+from ._icvae import ICVAE
+from ._supervised import SupervisedEncoder
+
+__all__ = ["AdvFRL", "BaseTorchRepresentation", "CFair", "ICVAE", "SupervisedEncoder"]

@@ -1,0 +1,335 @@
+"""The base class of every skfrl representation learner.
+
+A plain scikit-learn transformer that builds a skorch :class:`~skfrl.nn.FRLNet`
+as ``net_`` inside ``fit``. Subclasses only say which module and criterion to
+build (``_build_module``, ``_build_criterion``); fitting, seeding, transform,
+``partial_fit`` and the :class:`~skfrl.base.DifferentiableEncoder` protocol
+live here.
+"""
+
+import copy
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+from skorch.dataset import ValidSplit
+
+from ..nn import FRLNet, TensorBatchIterator
+from ..utils import check_X_y_s, draw_seed, forked_torch_rng
+from ..utils._param_validation import Interval, StrOptions, _fit_context
+
+__all__ = ["BaseTorchRepresentation"]
+
+_OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "adadelta": torch.optim.Adadelta,
+    "sgd": torch.optim.SGD,
+}
+_TRANSFORM_CHUNK = 8192
+
+
+class BaseTorchRepresentation(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta
+):
+    """Shared machinery of the skorch-backed fair representation learners.
+
+    Not meant to be used directly: see :class:`~skfrl.models.AdvFRL`,
+    :class:`~skfrl.models.CFair` and :class:`~skfrl.models.ICVAE`.
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [tuple, list],
+        "activation": [StrOptions({"relu", "tanh", "elu", "leaky_relu"})],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(_OPTIMIZERS)), type],
+        "device": [str, torch.device],
+        "callbacks": [list, None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+    #: Whether the model has a task head and so needs ``y`` (else y is ignored).
+    _requires_y = True
+    #: Whether the model has fairness terms that need ``sensitive_features``.
+    _uses_sensitive_features = True
+
+    # -- what subclasses provide ------------------------------------------------
+    @abstractmethod
+    def _build_module(self, n_features, n_classes):
+        """Return the network, with ``encoder``, ``encode(X)``, ``forward(X, s)``."""
+
+    @abstractmethod
+    def _build_criterion(self, n_classes):
+        """Return the criterion module ``(y_pred, y, s) -> scalar``."""
+
+    # -- fitting ------------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, *, sensitive_features=None):
+        """Train the representation from scratch for ``max_epochs`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training features, ideally standardised.
+        y : array-like of shape (n_samples,), default=None
+            Task labels (required by models with a task head).
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, k), default=None
+            The binary sensitive attribute s. Without it the fairness terms
+            are off and a ``UserWarning`` says so.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        data = self._validate_training_data(X, y, sensitive_features, reset=True)
+        self._initialize(data, check_random_state(self.random_state))
+        return self._train(data, self.max_epochs)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None, *, sensitive_features=None):
+        """Train one more epoch from the current state (optimizer state kept).
+
+        The first call initialises the model. This is what the fine-tuning
+        threat model uses to continue a fitted victim on poisoned data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training features.
+        y : array-like of shape (n_samples,), default=None
+            Task labels; must be among ``classes_`` after the first call.
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, k), default=None
+            The binary sensitive attribute s.
+
+        Returns
+        -------
+        self : object
+            The transformer, trained one epoch further.
+        """
+        first_call = not hasattr(self, "net_")
+        data = self._validate_training_data(X, y, sensitive_features, reset=first_call)
+        if first_call:
+            self._initialize(data, check_random_state(self.random_state))
+        return self._train(data, 1)
+
+    def _validate_training_data(self, X, y, sensitive_features, *, reset):
+        if not self._requires_y:
+            y = None
+        elif y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None; pass the task labels."
+            )
+        if not self._uses_sensitive_features:
+            sensitive_features = None
+        X, y, s_codes, groups = check_X_y_s(
+            X, y, sensitive_features, estimator=self, reset=reset
+        )
+        if s_codes is None and self._uses_sensitive_features:
+            warnings.warn(
+                f"{type(self).__name__} was fitted without sensitive_features: the "
+                "fairness terms are off and the representation is not made fair.",
+                UserWarning,
+                stacklevel=3,
+            )
+        elif not reset and not np.array_equal(groups, self.sensitive_groups_):
+            raise ValueError(
+                f"sensitive_features has groups {list(groups)} but the model was "
+                f"fitted with {list(self.sensitive_groups_)}."
+            )
+        if reset:
+            self.sensitive_groups_ = groups
+        y_codes = None if y is None else self._encode_y(y, reset=reset)
+        return X, y_codes, s_codes
+
+    def _encode_y(self, y, *, reset):
+        check_classification_targets(y)
+        if reset:
+            self.classes_ = np.unique(y)
+        y_codes = np.searchsorted(self.classes_, y)
+        unknown = (y_codes >= len(self.classes_)) | (
+            self.classes_[np.minimum(y_codes, len(self.classes_) - 1)] != y
+        )
+        if np.any(unknown):
+            raise ValueError(
+                f"y contains labels {np.unique(np.asarray(y)[unknown])[:5].tolist()} "
+                f"unseen when the model was first fitted (classes_={self.classes_})."
+            )
+        return y_codes
+
+    def _initialize(self, data, rng):
+        """Build ``net_`` with seeded weights and a private shuffling generator."""
+        X, _, _ = data
+        n_classes = len(self.classes_) if hasattr(self, "classes_") else 0
+        with forked_torch_rng(draw_seed(rng)):
+            module = self._build_module(X.shape[1], n_classes)
+        shuffle_generator = torch.Generator().manual_seed(draw_seed(rng))
+        train_split = None
+        if self.validation_fraction is not None:
+            train_split = ValidSplit(
+                self.validation_fraction, stratified=False, random_state=draw_seed(rng)
+            )
+        optimizer = _OPTIMIZERS.get(self.optimizer, self.optimizer)
+        self.net_ = FRLNet(
+            module=module,
+            criterion=self._build_criterion(n_classes),
+            optimizer=optimizer,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            device=self.device,
+            callbacks=[copy.deepcopy(cb) for cb in self.callbacks or []],
+            train_split=train_split,
+            iterator_train=TensorBatchIterator,
+            iterator_train__shuffle=True,
+            iterator_train__generator=shuffle_generator,
+            iterator_valid=TensorBatchIterator,
+            verbose=self.verbose,
+        )
+        self.net_.initialize()
+        self.n_iter_ = 0
+
+    def _train(self, data, epochs):
+        X, y_codes, s_codes = data
+        Xd = {"X": self._to_tensor(X)}
+        if s_codes is not None:
+            Xd["s"] = torch.as_tensor(s_codes, device=self.net_.device)
+        y_t = None if y_codes is None else torch.as_tensor(y_codes, device=self.net_.device)
+        self.net_.criterion_.update_weights(y_t, Xd.get("s"))
+        self.net_.fit_epochs(Xd, y_t, epochs)
+        self.n_iter_ += epochs
+        return self
+
+    def _to_tensor(self, X):
+        if isinstance(X, torch.Tensor):
+            return X.to(device=self.net_.device, dtype=torch.float32)
+        return torch.as_tensor(np.asarray(X, dtype=np.float32), device=self.net_.device)
+
+    # -- transform ----------------------------------------------------------------
+    def transform(self, X):
+        """Encode ``X`` into the learned representation.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features to encode; ``s`` is never needed.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_components), dtype=float32
+            The representation.
+        """
+        check_is_fitted(self, "net_")
+        X, *_ = check_X_y_s(X, estimator=self, reset=False)
+        module = self.net_.module_
+        was_training = module.training
+        module.eval()
+        with torch.no_grad():
+            chunks = [
+                module.encode(self._to_tensor(X[i : i + _TRANSFORM_CHUNK])).cpu()
+                for i in range(0, X.shape[0], _TRANSFORM_CHUNK)
+            ]
+        module.train(was_training)
+        return torch.cat(chunks).numpy()
+
+    @property
+    def _n_features_out(self):
+        return self.n_components
+
+    # -- the DifferentiableEncoder protocol ----------------------------------------
+    def encoder_parameters(self):
+        """Return the encoder parameters θ that shape the representation.
+
+        Returns
+        -------
+        params : list of torch.nn.Parameter
+            The encoder's weights and biases, in module order.
+        """
+        check_is_fitted(self, "net_")
+        return list(self.net_.module_.encoder.parameters())
+
+    def encode_tensor(self, X):
+        """Return the differentiable representation ``f_θ(X)``.
+
+        Parameters
+        ----------
+        X : torch.Tensor or array-like of shape (n_samples, n_features)
+            Features; gradients flow back to ``X`` if it requires grad.
+
+        Returns
+        -------
+        Z : torch.Tensor of shape (n_samples, n_components)
+            Float32 on the model's device.
+        """
+        check_is_fitted(self, "net_")
+        return self.net_.module_.encode(self._to_tensor(X))
+
+    def training_loss(self, X, y, s):
+        """Return the scalar training loss of the victim on ``(X, y, s)``.
+
+        Computed by the same module and criterion as ``fit``, with the loss
+        weights of the last ``fit``/``partial_fit`` call. Stochastic encoders
+        (ICVAE) use their posterior mean instead of a sample, so the loss is
+        deterministic and no random state is consumed.
+
+        Parameters
+        ----------
+        X : torch.Tensor or array-like of shape (n_samples, n_features)
+            Features; gradients flow back to ``X`` if it requires grad.
+        y : array-like of shape (n_samples,) or None
+            Task labels as passed to ``fit``.
+        s : array-like of shape (n_samples,)
+            Sensitive attribute as passed to ``fit``.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            A scalar, differentiable with respect to ``X`` and the parameters.
+        """
+        check_is_fitted(self, "net_")
+        device = self.net_.device
+        s_t = self._encode_s(s)
+        y_t = None
+        if y is not None and self._requires_y:
+            y_t = torch.as_tensor(self._encode_y(np.asarray(y), reset=False), device=device)
+        module = self.net_.module_
+        was_training = module.training
+        module.eval()  # stochastic encoders use their posterior mean: no RNG draw
+        try:
+            y_pred = module(self._to_tensor(X), s_t)
+        finally:
+            module.train(was_training)
+        return self.net_.criterion_(y_pred, y_t, s_t)
+
+    def _encode_s(self, s):
+        """Map labels of ``s`` to the 0/1 codes of ``sensitive_groups_``."""
+        if s is None or self.sensitive_groups_ is None:
+            return None
+        s = np.asarray(s)
+        rows = s.ravel().tolist() if s.ndim == 1 or s.shape[1] == 1 else map(tuple, s.tolist())
+        lookup = {group: code for code, group in enumerate(self.sensitive_groups_.tolist())}
+        try:
+            codes = [lookup[row] for row in rows]
+        except KeyError as exc:
+            raise ValueError(
+                f"s contains the group {exc.args[0]!r}, unseen in fit "
+                f"(sensitive_groups_={list(self.sensitive_groups_)})."
+            ) from None
+        return torch.as_tensor(codes, dtype=torch.long, device=self.net_.device)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.target_tags.required = self._requires_y
+        return tags

@@ -1,0 +1,137 @@
+"""CFair: fair representations with class-conditional adversaries."""
+
+from numbers import Real
+
+from ..nn import AdversarialLoss, AdversarialNet
+from ..utils._param_validation import Interval, StrOptions
+from ._base import BaseTorchRepresentation
+from ._docstrings import fill_docstring
+
+__all__ = ["CFair"]
+
+
+class CFair(BaseTorchRepresentation):
+    r"""Conditional fair representations (CFair, and CFair-EO without balancing).
+
+    An encoder maps ``X`` to a post-ReLU ``Z`` read by a linear task head and
+    by one adversary per class, each predicting ``s`` from the ``Z`` of its
+    class through a gradient reversal layer. ``class_weight="balanced"`` is
+    the paper's CFair (balanced task error, which targets accuracy parity
+    and equalised odds together); ``class_weight=None`` is CFair-EO.
+
+    Parameters
+    ----------
+    n_components : int, default=60
+        Width of the representation ``Z``.
+    hidden_layer_sizes : tuple of int, default=(60,)
+        Hidden widths of the encoder; with the post-ReLU ``Z`` layer the
+        classifier network has two hidden layers, as in Zhao et al.
+    adversary_layer_sizes : tuple of int, default=(50,)
+        Hidden widths of each adversary.
+    fairness_weight : float, default=10.0
+        μ, the weight of the adversaries' loss.
+    class_weight : {"balanced"} or None, default="balanced"
+        ``"balanced"`` weighs the task loss by ``1 / p_y`` (CFair); None
+        leaves it unweighted (CFair-EO).
+    {training_parameters}
+
+    Attributes
+    ----------
+    {classes_attribute}
+    {fitted_attributes}
+
+    See Also
+    --------
+    AdvFRL : One adversary, LAFTR's fairness criteria.
+    ICVAE : Invariance without adversaries.
+
+    Notes
+    -----
+    With class weights :math:`w` and, for class :math:`j`, group weights
+    :math:`w_j` balancing ``s`` within the class, the loss is
+
+    .. math:: \mathrm{CE}_w(y \mid z) + \mu \cdot \frac{1}{|Y|} \sum_j
+              \mathrm{CE}_{w_j}(s \mid z, y = j)
+
+    and the encoder receives :math:`-\mu` times the adversaries' gradient.
+
+    References
+    ----------
+    Zhao, Coston, Adel and Gordon, "Conditional Learning of Fair
+    Representations", ICLR 2020.
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.models import CFair
+    >>> X, y, s = make_biased_classification(n_samples=200, random_state=0)
+    >>> frl = CFair(max_epochs=2, random_state=0)
+    >>> Z = frl.fit_transform(X, y, sensitive_features=s)
+    >>> Z.shape
+    (200, 60)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseTorchRepresentation._parameter_constraints,
+        "adversary_layer_sizes": [tuple, list],
+        "fairness_weight": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        n_components=60,
+        *,
+        hidden_layer_sizes=(60,),
+        adversary_layer_sizes=(50,),
+        fairness_weight=10.0,
+        class_weight="balanced",
+        activation="relu",
+        max_epochs=30,
+        batch_size=512,
+        lr=1.0,
+        optimizer="adadelta",
+        device="cpu",
+        callbacks=None,
+        validation_fraction=None,
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.adversary_layer_sizes = adversary_layer_sizes
+        self.fairness_weight = fairness_weight
+        self.class_weight = class_weight
+        self.activation = activation
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.device = device
+        self.callbacks = callbacks
+        self.validation_fraction = validation_fraction
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def _build_module(self, n_features, n_classes):
+        return AdversarialNet(
+            n_features=n_features,
+            n_components=self.n_components,
+            n_classes=n_classes,
+            hidden_layer_sizes=self.hidden_layer_sizes,
+            adversary_layer_sizes=self.adversary_layer_sizes,
+            n_adversaries=n_classes,
+            activation=self.activation,
+            activate_output=True,
+        )
+
+    def _build_criterion(self, n_classes):
+        return AdversarialLoss(
+            n_classes=n_classes,
+            fairness_weight=self.fairness_weight,
+            balanced_task=self.class_weight == "balanced",
+            conditioning="class",
+        )
+
+
+fill_docstring(CFair, max_epochs=30, batch_size=512, lr=1.0, optimizer="adadelta")

@@ -1,0 +1,33 @@
+"""PyTorch building blocks and skorch glue for skfrl's representation learners."""
+
+from .architectures import AdversarialNet, ConditionalVAENet
+from .criteria import AdversarialLoss, ConditionalVAELoss
+from .losses import (
+    balanced_class_weights,
+    euclidean_score,
+    fld_score,
+    gaussian_kl_standard_normal,
+    pairwise_gaussian_kl,
+    sfld_score,
+)
+from .modules import MLP, GaussianEncoder, GradientReversal, grad_reverse
+from .net import FRLNet, TensorBatchIterator
+
+__all__ = [
+    "AdversarialLoss",
+    "AdversarialNet",
+    "ConditionalVAELoss",
+    "ConditionalVAENet",
+    "FRLNet",
+    "GaussianEncoder",
+    "GradientReversal",
+    "MLP",
+    "TensorBatchIterator",
+    "balanced_class_weights",
+    "euclidean_score",
+    "fld_score",
+    "gaussian_kl_standard_normal",
+    "grad_reverse",
+    "pairwise_gaussian_kl",
+    "sfld_score",
+]

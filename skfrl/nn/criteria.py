@@ -1,0 +1,113 @@
+"""Training criteria of the models, called as ``criterion(y_pred, y, s)``.
+
+Each criterion is a module whose loss weights are buffers refreshed from the
+training data by ``update_weights(y, s)`` at every ``fit``/``partial_fit``
+call, so ``training_loss`` and training use the same numbers.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .losses import balanced_class_weights, gaussian_kl_standard_normal, pairwise_gaussian_kl
+
+__all__ = ["AdversarialLoss", "ConditionalVAELoss"]
+
+
+class AdversarialLoss(nn.Module):
+    """Task cross-entropy plus group-balanced adversary cross-entropies.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of task classes.
+    fairness_weight : float
+        Weight of the adversary term (μ in CFair, γ in LAFTR).
+    balanced_task : bool
+        Weight classes by ``1 / p_y`` (CFair's balanced error) or not.
+    conditioning : {"none", "class", "positive"}
+        Which rows each adversary sees: ``"none"`` all rows with one adversary
+        (demographic parity); ``"class"`` the rows of class ``j`` for adversary
+        ``j`` (equalised odds, CFair); ``"positive"`` only the rows of the last
+        class (equal opportunity).
+    """
+
+    def __init__(self, *, n_classes, fairness_weight, balanced_task, conditioning):
+        super().__init__()
+        self.n_classes = n_classes
+        self.fairness_weight = fairness_weight
+        self.balanced_task = balanced_task
+        self.conditioning = conditioning
+        n_adversaries = n_classes if conditioning == "class" else 1
+        self.register_buffer("task_weight", torch.ones(n_classes))
+        self.register_buffer("adversary_weight", torch.ones(n_adversaries, 2))
+
+    def _adversary_rows(self, y):
+        """Boolean masks (n_adversaries, batch) of the rows each adversary sees."""
+        if self.conditioning == "class":
+            return torch.stack([y == j for j in range(self.n_classes)])
+        if self.conditioning == "positive":
+            return (y == self.n_classes - 1).unsqueeze(0)
+        return torch.ones_like(y, dtype=torch.bool).unsqueeze(0)
+
+    @torch.no_grad()
+    def update_weights(self, y, s):
+        """Recompute the balancing weights from the training labels."""
+        if self.balanced_task and y is not None:
+            self.task_weight.copy_(balanced_class_weights(y, self.n_classes))
+        if s is not None and y is not None:
+            for j, rows in enumerate(self._adversary_rows(y)):
+                self.adversary_weight[j].copy_(balanced_class_weights(s[rows], 2))
+
+    def forward(self, y_pred, y, s):
+        logits, adversary_logits = y_pred
+        loss = F.cross_entropy(logits, y, weight=self.task_weight)
+        if adversary_logits is None or s is None or self.fairness_weight == 0:
+            return loss
+        rows = self._adversary_rows(y).to(logits.dtype)  # (n_adversaries, batch)
+        weights = self.adversary_weight[:, s] * rows  # (n_adversaries, batch)
+        ce = F.cross_entropy(
+            adversary_logits.flatten(0, 1), s.repeat(len(rows)), reduction="none"
+        ).view_as(rows)
+        per_adversary = (ce * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1e-12)
+        return loss + self.fairness_weight * per_adversary.mean()
+
+
+class ConditionalVAELoss(nn.Module):
+    r"""ICVAE objective of Moyer et al. (2018).
+
+    :math:`(1+\lambda)\,\mathrm{rec} + \beta\,\mathrm{KL}(q\|N(0,I))
+    + \lambda\,\overline{\mathrm{KL}}_{\mathrm{pairs}} + \alpha\,\mathrm{CE}(y)`,
+    where the pairwise KL term bounds :math:`I(z; x)`; since the decoder sees
+    ``s``, it bounds :math:`I(z; s)`.
+
+    Parameters
+    ----------
+    fairness_weight : float
+        λ, weight of the invariance terms (dropped without ``s``).
+    kl_weight : float
+        β, weight of the prior KL term.
+    task_weight : float
+        α, weight of the task cross-entropy (supervised variant only).
+    """
+
+    def __init__(self, *, fairness_weight, kl_weight, task_weight):
+        super().__init__()
+        self.fairness_weight = fairness_weight
+        self.kl_weight = kl_weight
+        self.task_weight = task_weight
+
+    def update_weights(self, y, s):
+        """Nothing to refit: the ICVAE weights are hyperparameters."""
+
+    def forward(self, y_pred, y, s):
+        X, reconstruction, mean, log_var, logits = y_pred
+        invariance = 0.0 if s is None else self.fairness_weight
+        rec = 0.5 * (reconstruction - X).pow(2).sum(dim=1).mean()
+        loss = (1.0 + invariance) * rec
+        loss = loss + self.kl_weight * gaussian_kl_standard_normal(mean, log_var).mean()
+        if invariance:
+            loss = loss + invariance * pairwise_gaussian_kl(mean, log_var)
+        if logits is not None and y is not None:
+            loss = loss + self.task_weight * F.cross_entropy(logits, y)
+        return loss

@@ -1,0 +1,12 @@
+"""Validation, seeding and parameter-checking helpers shared by skfrl."""
+
+from ._seeding import draw_seed, forked_torch_rng
+from .validation import check_poison_ratio, check_sensitive_features, check_X_y_s
+
+__all__ = [
+    "check_X_y_s",
+    "check_poison_ratio",
+    "check_sensitive_features",
+    "draw_seed",
+    "forked_torch_rng",
+]

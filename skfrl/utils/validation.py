@@ -1,0 +1,193 @@
+"""Validation of ``X``, ``y`` and the sensitive attribute ``s``.
+
+Every estimator, attack and metric of skfrl checks its data here, so that the
+error messages read the same everywhere and no caller's object is mutated.
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils.validation import check_array, column_or_1d, validate_data
+
+__all__ = [
+    "check_poison_ratio",
+    "check_sensitive_features",
+    "check_X_y_s",
+]
+
+
+def _as_2d_object(s, name):
+    """Return ``s`` as a 2-D numpy array of one column per sensitive feature."""
+    if hasattr(s, "to_numpy"):
+        s = s.to_numpy()
+    if isinstance(s, str) or np.ndim(s) == 0:
+        raise TypeError(
+            f"{name} must be array-like of shape (n_samples,) or "
+            f"(n_samples, n_sensitive); got {type(s).__name__} instead."
+        )
+    s = np.asarray(s)
+    if s.ndim == 1:
+        return s.reshape(-1, 1)
+    if s.ndim != 2:
+        raise ValueError(
+            f"{name} must be 1-D or 2-D; got an array with {s.ndim} dimensions."
+        )
+    return s
+
+
+def _check_column_values(column, name):
+    """Reject missing or infinite group labels in one sensitive column."""
+    if column.dtype.kind == "f" and not np.all(np.isfinite(column)):
+        raise ValueError(f"{name} contains NaN or infinity; give every sample a group.")
+    if column.dtype.kind == "O" and any(
+        v is None or (isinstance(v, float) and np.isnan(v)) for v in column
+    ):
+        raise ValueError(f"{name} contains missing values; give every sample a group.")
+
+
+def check_sensitive_features(
+    sensitive_features, *, n_samples=None, name="sensitive_features"
+):
+    """Validate a binary sensitive attribute and encode it as 0/1 codes.
+
+    Several columns form intersectional groups (one group per distinct row);
+    skfrl's models and attacks need exactly two groups in total.
+
+    Parameters
+    ----------
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, n_sensitive)
+        Group labels: numbers, strings or booleans. Not modified.
+    n_samples : int, default=None
+        If given, the number of samples ``sensitive_features`` must have.
+    name : str, default="sensitive_features"
+        The argument name used in error messages.
+
+    Returns
+    -------
+    s_codes : ndarray of shape (n_samples,), dtype=int64
+        ``0`` for the first group in sorted order, ``1`` for the second.
+    groups : ndarray of shape (2,)
+        The group labels; ``groups[s_codes]`` recovers the labels. For several
+        columns, each label is a tuple.
+
+    Raises
+    ------
+    TypeError
+        If ``sensitive_features`` is a scalar or a string.
+    ValueError
+        On a length mismatch, missing values, or not exactly two groups.
+    """
+    s = _as_2d_object(sensitive_features, name)
+    if n_samples is not None and s.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {s.shape[0]} samples but X has {n_samples}; "
+            "pass one group label per row of X."
+        )
+    for j in range(s.shape[1]):
+        _check_column_values(s[:, j], name)
+    if s.shape[1] == 1:
+        groups, s_codes = np.unique(s[:, 0], return_inverse=True)
+    else:
+        rows = [tuple(row) for row in s.tolist()]
+        labels = sorted(set(rows), key=str)
+        index = {label: i for i, label in enumerate(labels)}
+        s_codes = np.array([index[row] for row in rows])
+        groups = np.empty(len(labels), dtype=object)
+        groups[:] = labels
+    if len(groups) != 2:
+        raise ValueError(
+            f"{name} must have exactly two groups (a binary sensitive attribute); "
+            f"got {len(groups)}: {list(groups)[:5]}. Binarise it first, e.g. "
+            "s = (age >= 25)."
+        )
+    return s_codes.astype(np.int64).ravel(), groups
+
+
+def check_X_y_s(
+    X,
+    y=None,
+    sensitive_features=None,
+    *,
+    estimator=None,
+    reset=True,
+    y_required=False,
+    s_required=False,
+):
+    """Validate ``X``, ``y`` and ``s`` together and convert ``X`` to float32.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Numeric features. Never modified: a float32 copy is returned when needed.
+    y : array-like of shape (n_samples,), default=None
+        Task labels.
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, k), default=None
+        The sensitive attribute, see :func:`check_sensitive_features`.
+    estimator : estimator instance, default=None
+        If given, ``X`` goes through :func:`sklearn.utils.validation.validate_data`,
+        which records or checks ``n_features_in_`` and ``feature_names_in_``.
+    reset : bool, default=True
+        Passed to ``validate_data``: ``True`` in ``fit``, ``False`` afterwards.
+    y_required, s_required : bool, default=False
+        Raise a ``ValueError`` when ``y`` or ``sensitive_features`` is None.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), dtype=float32
+    y : ndarray of shape (n_samples,) or None
+    s_codes : ndarray of shape (n_samples,), dtype=int64, or None
+    groups : ndarray of shape (2,) or None
+    """
+    if y_required and y is None:
+        raise ValueError("y is required but got None; pass the task labels.")
+    if s_required and sensitive_features is None:
+        raise ValueError(
+            "sensitive_features is required but got None; pass the sensitive "
+            "attribute s, one binary group label per row of X."
+        )
+    if estimator is not None:
+        X = validate_data(estimator, X, reset=reset, dtype=np.float32)
+    else:
+        X = check_array(X, dtype=np.float32, input_name="X")
+    if y is not None:
+        y = column_or_1d(y, warn=True)
+        if len(y) != X.shape[0]:
+            raise ValueError(
+                f"y has {len(y)} samples but X has {X.shape[0]}; "
+                "pass one label per row of X."
+            )
+        if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinity.")
+    s_codes = groups = None
+    if sensitive_features is not None:
+        s_codes, groups = check_sensitive_features(
+            sensitive_features, n_samples=X.shape[0]
+        )
+    return X, y, s_codes, groups
+
+
+def check_poison_ratio(poison_ratio, n_samples):
+    """Return the number of poisons for a ratio in (0, 1) of ``n_samples``.
+
+    Parameters
+    ----------
+    poison_ratio : float
+        Number of poisons as a fraction of the clean training set.
+    n_samples : int
+        Size of the clean training set.
+
+    Returns
+    -------
+    n_poison : int
+        ``round(poison_ratio * n_samples)``, at least 1.
+    """
+    if isinstance(poison_ratio, bool) or not isinstance(poison_ratio, Real):
+        raise TypeError(
+            "poison_ratio must be a float in (0, 1); "
+            f"got {type(poison_ratio).__name__} instead."
+        )
+    if not 0 < poison_ratio < 1:
+        raise ValueError(
+            f"poison_ratio must be in the open interval (0, 1); got {poison_ratio!r}."
+        )
+    return max(1, int(round(poison_ratio * n_samples)))
