@@ -1,0 +1,31 @@
+"""Leakage, fairness and stealth metrics for fair representations and attacks."""
+
+from ._evaluate import evaluate_representation
+from ._fairness import downstream_fairness, fairness_report
+from ._leakage import (
+    delta_bce,
+    fld_score,
+    knn_mutual_info,
+    probe_accuracy,
+    probe_auc,
+    probe_bce,
+    sensitive_entropy,
+)
+from ._scorers import make_leakage_scorer
+from ._stealth import feature_change_frequency, perturbation_stats
+
+__all__ = [
+    "delta_bce",
+    "downstream_fairness",
+    "evaluate_representation",
+    "fairness_report",
+    "feature_change_frequency",
+    "fld_score",
+    "knn_mutual_info",
+    "make_leakage_scorer",
+    "perturbation_stats",
+    "probe_accuracy",
+    "probe_auc",
+    "probe_bce",
+    "sensitive_entropy",
+]

@@ -1,0 +1,460 @@
+"""How much a representation ``Z`` reveals the sensitive attribute ``s``.
+
+Probe metrics (cross-validated BCE, AUC, accuracy of a classifier of ``s`` from
+``Z``), the Fisher discriminant (FLD) score, a kNN estimate of ``I(Z; s)`` and
+the entropy ``H(s)``, which bounds them: ``I(Z; s) >= H(s) - BCE``.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.linalg import LinAlgError, LinAlgWarning, lstsq, solve
+from scipy.special import digamma
+from scipy.stats import entropy
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.neighbors import KDTree, NearestNeighbors
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler, scale
+from sklearn.utils import check_array, check_random_state
+
+from ..utils._param_validation import HasMethods, Interval, validate_params
+from ..utils.validation import check_sensitive_features
+
+_Z_S_CONSTRAINTS = {"Z": ["array-like"], "sensitive_features": ["array-like"]}
+_PROBE_CONSTRAINTS = {
+    **_Z_S_CONSTRAINTS,
+    "probe": [HasMethods(["fit", "predict_proba"]), None],
+    "cv": [Interval(Integral, 2, None, closed="left")],
+    "random_state": ["random_state"],
+    "Z_fit": ["array-like", None],
+    "s_fit": ["array-like", None],
+}
+
+
+def _make_default_classifier():
+    """Return a fresh ``StandardScaler`` + ``LogisticRegression`` pipeline."""
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+
+
+def _check_Z_s(Z, sensitive_features, *, name="Z", s_name="sensitive_features"):
+    """Validate a finite 2-D ``Z`` and a binary ``s``; return ``Z``, codes, groups."""
+    Z = check_array(Z, ensure_all_finite=True, input_name=name)
+    s_codes, groups = check_sensitive_features(
+        sensitive_features, n_samples=Z.shape[0], name=s_name
+    )
+    return Z, s_codes, groups
+
+
+def _probe_proba(Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit):
+    """Return ``(s_codes, P(s=1 | Z))`` of the probe, cross-validated or held out."""
+    Z, s_codes, groups = _check_Z_s(Z, sensitive_features)
+    probe = _make_default_classifier() if probe is None else clone(probe)
+    if (Z_fit is None) != (s_fit is None):
+        raise ValueError(
+            "Z_fit and s_fit go together: pass both to fit the probe on them, "
+            "or neither to cross-validate it on Z."
+        )
+    if Z_fit is None:
+        folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        proba = cross_val_predict(probe, Z, s_codes, cv=folds, method="predict_proba")
+    else:
+        Z_fit, s_fit_codes, fit_groups = _check_Z_s(
+            Z_fit, s_fit, name="Z_fit", s_name="s_fit"
+        )
+        if not np.array_equal(fit_groups, groups):
+            raise ValueError(
+                f"s_fit has groups {list(fit_groups)} but sensitive_features has "
+                f"{list(groups)}; the probe must be fitted on the same two groups."
+            )
+        proba = probe.fit(Z_fit, s_fit_codes).predict_proba(Z)
+    return s_codes, proba[:, 1]
+
+
+def _bce(s_codes, proba):
+    return float(log_loss(s_codes, proba, labels=[0, 1]))
+
+
+def _auc(s_codes, proba):
+    return float(roc_auc_score(s_codes, proba))
+
+
+def _accuracy(s_codes, proba):
+    return float(accuracy_score(s_codes, proba > 0.5))
+
+
+@validate_params(_PROBE_CONSTRAINTS, prefer_skip_nested_validation=False)
+def probe_bce(
+    Z: ArrayLike,
+    sensitive_features: ArrayLike,
+    *,
+    probe=None,
+    cv: int = 5,
+    random_state=None,
+    Z_fit: ArrayLike | None = None,
+    s_fit: ArrayLike | None = None,
+) -> float:
+    r"""Binary cross-entropy of a probe predicting ``s`` from ``Z``, in nats.
+
+    Lower means more leakage: :math:`I(Z; s) \ge H(s) - \mathrm{BCE}`, and a
+    probe that learns nothing scores about :func:`sensitive_entropy`.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_components)
+        The representation, e.g. ``transformer.transform(X)``. Must be finite.
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, k)
+        The binary sensitive attribute ``s``.
+    probe : classifier, default=None
+        Any classifier with ``predict_proba``, e.g. ``MLPClassifier``; cloned,
+        never fitted in place. None means
+        ``make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))``.
+    cv : int, default=5
+        Number of shuffled stratified folds; ignored when ``Z_fit`` is given.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the fold shuffling.
+    Z_fit : array-like of shape (n_fit, n_components), default=None
+        If given, the probe is fitted on ``(Z_fit, s_fit)`` and evaluated on
+        ``(Z, s)`` instead of being cross-validated on ``Z``.
+    s_fit : array-like of shape (n_fit,) or (n_fit, k), default=None
+        Sensitive attribute of ``Z_fit``, with the same two groups as ``s``.
+
+    Returns
+    -------
+    bce : float
+        :math:`-\frac{1}{n}\sum_i [s_i \log p_i + (1 - s_i) \log(1 - p_i)]`.
+
+    See Also
+    --------
+    probe_auc, probe_accuracy : Other scores of the same predictions.
+    delta_bce : Attack success from two BCEs.
+
+    Notes
+    -----
+    :math:`p_i` is the probe's out-of-sample :math:`P(s_i = 1 \mid z_i)`. By
+    default it comes from 5-fold cross-validation on ``Z``, the protocol used
+    to evaluate poisoning attacks on FRL (Liu et al., 2024); the alternative
+    fits the probe on the training embeddings (``Z_fit``) and tests it on the
+    target embeddings (``Z``).
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.metrics import probe_bce
+    >>> X_fair, _, s_fair = make_biased_classification(400, leakage=0, random_state=0)
+    >>> round(probe_bce(X_fair, s_fair, random_state=0), 2)  # about log(2)
+    0.72
+    >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
+    >>> round(probe_bce(X, s, random_state=0), 2)
+    0.09
+    """
+    s_codes, proba = _probe_proba(
+        Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit
+    )
+    return _bce(s_codes, proba)
+
+
+@validate_params(_PROBE_CONSTRAINTS, prefer_skip_nested_validation=False)
+def probe_auc(
+    Z: ArrayLike,
+    sensitive_features: ArrayLike,
+    *,
+    probe=None,
+    cv: int = 5,
+    random_state=None,
+    Z_fit: ArrayLike | None = None,
+    s_fit: ArrayLike | None = None,
+) -> float:
+    """ROC AUC of a probe predicting ``s`` from ``Z``; higher means more leakage.
+
+    Scores the out-of-sample probabilities of :func:`probe_bce`; 0.5 means the
+    probe ranks no better than chance.
+
+    Parameters
+    ----------
+    Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit : see probe_bce
+        The representation, the sensitive attribute and the probe protocol.
+
+    Returns
+    -------
+    auc : float
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.metrics import probe_auc
+    >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
+    >>> round(probe_auc(X, s, random_state=0), 2)
+    0.99
+    """
+    s_codes, proba = _probe_proba(
+        Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit
+    )
+    return _auc(s_codes, proba)
+
+
+@validate_params(_PROBE_CONSTRAINTS, prefer_skip_nested_validation=False)
+def probe_accuracy(
+    Z: ArrayLike,
+    sensitive_features: ArrayLike,
+    *,
+    probe=None,
+    cv: int = 5,
+    random_state=None,
+    Z_fit: ArrayLike | None = None,
+    s_fit: ArrayLike | None = None,
+) -> float:
+    """Accuracy of a probe predicting ``s`` from ``Z``; higher means more leakage.
+
+    Thresholds the out-of-sample probabilities of :func:`probe_bce` at 0.5.
+    Compare it with the share of the larger group, the accuracy of a constant.
+
+    Parameters
+    ----------
+    Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit : see probe_bce
+        The representation, the sensitive attribute and the probe protocol.
+
+    Returns
+    -------
+    accuracy : float
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.metrics import probe_accuracy
+    >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
+    >>> bool(probe_accuracy(X, s, random_state=0) > 0.95)
+    True
+    """
+    s_codes, proba = _probe_proba(
+        Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit
+    )
+    return _accuracy(s_codes, proba)
+
+
+@validate_params(
+    {"sensitive_features": ["array-like"]}, prefer_skip_nested_validation=True
+)
+def sensitive_entropy(sensitive_features: ArrayLike) -> float:
+    r"""Entropy :math:`H(s)` of the sensitive attribute, in nats.
+
+    The BCE of the best constant predictor, hence the ceiling of
+    :func:`probe_bce` and of :math:`I(Z; s)`: :math:`\log 2` for balanced groups.
+
+    Parameters
+    ----------
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, k)
+        The binary sensitive attribute ``s``.
+
+    Returns
+    -------
+    entropy : float
+        :math:`-\sum_k p_k \log p_k` with :math:`p_k` the share of group ``k``.
+
+    Examples
+    --------
+    >>> from skfrl.metrics import sensitive_entropy
+    >>> round(sensitive_entropy(["a", "b", "a", "b"]), 4)
+    0.6931
+    """
+    s_codes, _ = check_sensitive_features(sensitive_features)
+    return float(entropy(np.bincount(s_codes)))
+
+
+def delta_bce(bce_clean: ArrayLike, bce_poisoned: ArrayLike) -> float | np.ndarray:
+    r"""Attack success: the drop of the probe BCE caused by poisoning.
+
+    :math:`\Delta\mathrm{BCE} = \mathrm{BCE_{clean}} - \mathrm{BCE_{poisoned}}`
+    is positive when poisoning made ``s`` easier to predict from ``Z``, i.e.
+    the attack injected information about ``s`` (Liu et al., 2024); larger is
+    better for the attacker.
+
+    Parameters
+    ----------
+    bce_clean : float or array-like
+        :func:`probe_bce` of the victim trained on clean data.
+    bce_poisoned : float or array-like
+        :func:`probe_bce` of the victim trained on poisoned data; broadcast
+        against ``bce_clean``.
+
+    Returns
+    -------
+    delta : float or ndarray
+        A float when both inputs are scalars.
+
+    Examples
+    --------
+    >>> from skfrl.metrics import delta_bce
+    >>> round(delta_bce(0.69, 0.52), 2)
+    0.17
+    """
+    delta = np.subtract(bce_clean, bce_poisoned, dtype=np.float64)
+    return float(delta) if delta.ndim == 0 else delta
+
+
+@validate_params(
+    {**_Z_S_CONSTRAINTS, "ridge": [Interval(Real, 0, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def fld_score(Z: ArrayLike, sensitive_features: ArrayLike, *, ridge=1e-4) -> float:
+    r"""Fisher linear discriminant (FLD) score of the two groups in ``Z``.
+
+    The squared separation of the group means along the best linear direction,
+    in units of the within-group spread: 0 when the means coincide, larger when
+    a linear probe separates the groups better. The attacks maximise its torch
+    twin in ``skfrl.nn.losses``.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_components)
+        The representation. Must be finite.
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, k)
+        The binary sensitive attribute ``s``.
+    ridge : float, default=1e-4
+        Relative ridge :math:`\rho` added to the pooled covariance.
+
+    Returns
+    -------
+    score : float
+        Non-negative; ``inf`` if the groups differ but neither varies.
+
+    Notes
+    -----
+    With :math:`\mu_k` and :math:`\Sigma_k` the mean and (biased) covariance of
+    group :math:`k` and :math:`S = \Sigma_0 + \Sigma_1`,
+
+    .. math::
+
+        \mathrm{FLD} = (\mu_1 - \mu_0)^\top (S + \epsilon I)^{-1} (\mu_1 - \mu_0),
+        \qquad \epsilon = \rho \operatorname{tr}(S) / d.
+
+    The system is solved by Cholesky, or by least squares when :math:`S +
+    \epsilon I` is singular or ill-conditioned (``ridge=0``, duplicate or
+    constant columns), so no inverse is formed.
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.metrics import fld_score
+    >>> X_fair, _, s_fair = make_biased_classification(400, leakage=0, random_state=0)
+    >>> round(fld_score(X_fair, s_fair), 1)
+    0.1
+    >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
+    >>> round(fld_score(X, s), 1)
+    7.6
+    """
+    Z, s_codes, _ = _check_Z_s(Z, sensitive_features)
+    Z = Z.astype(np.float64)
+    groups = [Z[s_codes == k] for k in (0, 1)]
+    mean_gap = groups[1].mean(axis=0) - groups[0].mean(axis=0)  # (d,)
+    scatter = sum(
+        np.cov(g, rowvar=False, bias=True).reshape(Z.shape[1], -1) for g in groups
+    )
+    trace = np.trace(scatter)
+    if trace == 0:
+        return 0.0 if not np.any(mean_gap) else np.inf
+    scatter += ridge * trace / Z.shape[1] * np.eye(Z.shape[1])
+    return float(max(mean_gap @ _solve_psd(scatter, mean_gap), 0.0))
+
+
+def _solve_psd(A, b):
+    """Solve ``A x = b`` for a symmetric PSD ``A``; least squares if singular."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", LinAlgWarning)
+            return solve(A, b, assume_a="pos")
+    except (LinAlgError, LinAlgWarning):
+        return lstsq(A, b)[0]
+
+
+@validate_params(
+    {
+        **_Z_S_CONSTRAINTS,
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def knn_mutual_info(
+    Z: ArrayLike, sensitive_features: ArrayLike, *, n_neighbors=3, random_state=None
+) -> float:
+    r"""Non-linear kNN estimate of the mutual information :math:`I(Z; s)`, in nats.
+
+    Unlike the probes and :func:`fld_score`, it assumes no model of
+    :math:`P(s | Z)`; it is bounded above by :func:`sensitive_entropy`, up to
+    estimation error.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_components)
+        The representation. Must be finite.
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, k)
+        The binary sensitive attribute ``s``; each group needs two samples.
+    n_neighbors : int, default=3
+        Neighbours :math:`k` searched within each group. Larger values lower
+        the variance and raise the bias.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the tiny noise that breaks ties between duplicate rows.
+
+    Returns
+    -------
+    mi : float
+        The estimate, clipped at 0.
+
+    Notes
+    -----
+    The estimator of Ross (2014) that
+    :func:`sklearn.feature_selection.mutual_info_classif` applies to one feature
+    at a time, applied here to the whole of ``Z`` with the Chebyshev distance.
+    ``Z`` is standardised and jittered as in scikit-learn. For sample :math:`i`
+    in a group of :math:`N_{s_i}` samples, :math:`m_i` counts the samples of any
+    group closer than its :math:`k`-th neighbour within its group:
+
+    .. math::
+
+        \hat I = \psi(n) + \psi(k) - \langle \psi(N_{s_i}) \rangle
+        - \langle \psi(m_i) \rangle.
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.metrics import knn_mutual_info
+    >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
+    >>> round(knn_mutual_info(X, s, random_state=0), 1)
+    0.5
+    """
+    Z, s_codes, _ = _check_Z_s(Z, sensitive_features)
+    counts = np.bincount(s_codes)
+    if counts.min() < 2:
+        raise ValueError(
+            "knn_mutual_info needs at least two samples in each group of "
+            f"sensitive_features; got group sizes {counts.tolist()}."
+        )
+    Z = _standardize_with_jitter(Z, check_random_state(random_state))
+    radius = np.empty(Z.shape[0])
+    k = np.minimum(n_neighbors, counts - 1)  # per group
+    for group in (0, 1):
+        mask = s_codes == group
+        nn = NearestNeighbors(n_neighbors=k[group], metric="chebyshev").fit(Z[mask])
+        # just inside the k-th neighbour: count strictly closer samples
+        radius[mask] = np.nextafter(nn.kneighbors()[0][:, -1], 0)
+    tree = KDTree(Z, metric="chebyshev")
+    m = tree.query_radius(Z, radius, count_only=True)
+    mi = (
+        digamma(Z.shape[0])
+        + np.mean(digamma(k[s_codes]))
+        - np.mean(digamma(counts[s_codes]))
+        - np.mean(digamma(m))
+    )
+    return float(max(mi, 0.0))
+
+
+def _standardize_with_jitter(Z, rng):
+    """Scale columns to unit variance and add noise of relative size 1e-10."""
+    Z = scale(Z.astype(np.float64), with_mean=False)
+    means = np.maximum(1, np.mean(np.abs(Z), axis=0))
+    return Z + 1e-10 * means * rng.standard_normal(size=Z.shape)
