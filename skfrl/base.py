@@ -6,11 +6,21 @@ White-box attacks such as ENG also need the :class:`DifferentiableEncoder`
 protocol below; the fine-tuning threat model also needs ``partial_fit``.
 """
 
+from abc import abstractmethod
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+
+from .utils import check_X_y_s
+from .utils.validation import select_columns
+
 __all__ = [
+    "BasePoisoner",
     "DifferentiableEncoder",
     "check_differentiable_encoder",
+    "is_poisoner",
 ]
 
 _PROTOCOL_METHODS = ("encoder_parameters", "encode_tensor", "training_loss")
@@ -72,3 +82,153 @@ def check_differentiable_encoder(estimator, *, attack_name="this attack"):
             f"{type(estimator).__name__} lacks (see skfrl.base.DifferentiableEncoder); "
             "use a black-box attack such as attack='raa' or 'duplicate' instead."
         )
+
+
+def _concat_rows(original, new_rows):
+    """Append ``new_rows`` (ndarray) to ``original`` in the original's container."""
+    import pandas as pd
+
+    if isinstance(original, pd.DataFrame):
+        appended = pd.DataFrame(new_rows, columns=original.columns)
+        for column, dtype in original.dtypes.items():
+            if dtype.kind == "f" or np.array_equal(appended[column], appended[column].round()):
+                appended[column] = appended[column].astype(dtype)
+        return pd.concat([original, appended], ignore_index=True)
+    if isinstance(original, pd.Series):
+        appended = pd.Series(new_rows, name=original.name).astype(original.dtype)
+        return pd.concat([original, appended], ignore_index=True)
+    original = np.asarray(original)
+    dtype = np.result_type(original.dtype, np.asarray(new_rows).dtype)
+    return np.concatenate([original.astype(dtype, copy=False), np.asarray(new_rows, dtype)])
+
+
+class BasePoisoner(BaseEstimator):
+    """Base class of samplers that append poisoning rows to a training set.
+
+    The contract follows imbalanced-learn's samplers. ``fit_resample``
+    validates the data once, splits off ``s`` in column mode, calls
+    ``_fit_resample(X, y, s_codes, rng, **extra)`` on float32 arrays and puts
+    the result back in the caller's containers: every input row, unchanged
+    and in order, then the poisons.
+
+    Two modes:
+
+    - explicit (``sensitive_feature_ids=None``): ``fit_resample(X, y, s)``
+      returns ``(X_res, y_res, s_res)``;
+    - column (``sensitive_feature_ids`` set): ``fit_resample(X, y)`` reads
+      ``s`` from those columns of ``X`` and returns ``(X_res, y_res)`` with
+      ``s`` in ``X_res``, which is what an ``imblearn.pipeline.Pipeline``
+      step must return.
+
+    Subclasses implement ``_fit_resample`` returning ``(X_poison, y_poison,
+    s_codes_poison, base_indices)`` for the appended rows.
+    """
+
+    def fit(self, X, y, sensitive_features=None, **fit_params):
+        """Validate the data and craft the poisons; return ``self``.
+
+        Parameters
+        ----------
+        X, y, sensitive_features, **fit_params
+            As for :meth:`fit_resample`.
+
+        Returns
+        -------
+        self : object
+            The fitted poisoner.
+        """
+        self.fit_resample(X, y, sensitive_features, **fit_params)
+        return self
+
+    def _split_sensitive_columns(self, X, sensitive_features):
+        """Return ``(X_features, s, feature_mask)`` for either mode."""
+        ids = self.sensitive_feature_ids
+        if ids is None:
+            if sensitive_features is None:
+                raise ValueError(
+                    "sensitive_features is required: pass it as the third argument "
+                    "of fit_resample, or set sensitive_feature_ids to read it from "
+                    "columns of X."
+                )
+            return X, sensitive_features, None
+        if sensitive_features is not None:
+            raise ValueError(
+                "Got both sensitive_features and sensitive_feature_ids; give s one "
+                "way only."
+            )
+        columns = select_columns(X, ids)
+        mask = np.ones(np.shape(X)[1], dtype=bool)
+        mask[columns] = False
+        if hasattr(X, "iloc"):
+            return X.iloc[:, mask], X.iloc[:, columns], mask
+        X = np.asarray(X)
+        return X[:, mask], X[:, columns], mask
+
+    def fit_resample(self, X, y, sensitive_features=None, **fit_params):
+        """Return the training data with poisoning rows appended.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The victim's training features (in column mode, with ``s``).
+        y : array-like of shape (n_samples,)
+            Task labels.
+        sensitive_features : array-like of shape (n_samples,), default=None
+            The binary sensitive attribute (explicit mode only).
+        **fit_params : dict
+            Extra arrays for the attack, e.g. ``X_target`` and ``s_target``.
+
+        Returns
+        -------
+        X_res : array-like of shape (n_samples + n_poison_, n_features)
+            ``X`` followed by the poisons, in the container type of ``X``.
+        y_res : array-like of shape (n_samples + n_poison_,)
+            ``y`` followed by the poisons' labels.
+        s_res : array-like of shape (n_samples + n_poison_,)
+            Explicit mode only: ``s`` followed by the poisons' groups.
+        """
+        X_features, s, feature_mask = self._split_sensitive_columns(X, sensitive_features)
+        X32, y_arr, s_codes, groups = check_X_y_s(
+            X_features, y, s, y_required=True, s_required=True
+        )
+        rng = check_random_state(self.random_state)
+        X_poison, y_poison, s_poison, base_indices = self._fit_resample(
+            X32, y_arr, s_codes, rng, groups=groups, **fit_params
+        )
+        n = X32.shape[0]
+        self.n_poison_ = len(X_poison)
+        self.poison_mask_ = np.r_[np.zeros(n, bool), np.ones(self.n_poison_, bool)]
+        self.sample_indices_ = np.r_[np.arange(n), base_indices]
+        s_labels = groups[s_poison]
+        if feature_mask is None:
+            return (
+                _concat_rows(X, X_poison),
+                _concat_rows(y, y_poison),
+                _concat_rows(sensitive_features, s_labels),
+            )
+        full = np.empty((self.n_poison_, len(feature_mask)), dtype=np.float64)
+        full[:, feature_mask] = X_poison
+        full[:, ~feature_mask] = np.asarray(s_labels, dtype=np.float64).reshape(
+            self.n_poison_, -1
+        )
+        return _concat_rows(X, full), _concat_rows(y, y_poison)
+
+    @abstractmethod
+    def _fit_resample(self, X, y, s, rng, *, groups, **fit_params):
+        """Return ``(X_poison, y_poison, s_poison_codes, base_indices)``."""
+
+
+def is_poisoner(estimator):
+    """Return True if ``estimator`` appends poisons through ``fit_resample``.
+
+    Parameters
+    ----------
+    estimator : object
+        Any object.
+
+    Returns
+    -------
+    bool
+        Whether ``estimator`` is a :class:`BasePoisoner`.
+    """
+    return isinstance(estimator, BasePoisoner)

@@ -191,3 +191,44 @@ def check_poison_ratio(poison_ratio, n_samples):
             f"poison_ratio must be in the open interval (0, 1); got {poison_ratio!r}."
         )
     return max(1, int(round(poison_ratio * n_samples)))
+
+
+def select_columns(X, ids):
+    """Return the positional indices of the columns named by ``ids``.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        The data whose columns are selected.
+    ids : int, str or list of int or str
+        Column positions (negative allowed) or, for a DataFrame, names.
+
+    Returns
+    -------
+    columns : ndarray of int
+        Sorted, unique, non-negative positions.
+    """
+    ids = [ids] if isinstance(ids, (int, np.integer, str)) else list(ids)
+    n_columns = np.shape(X)[1]
+    names = list(X.columns) if hasattr(X, "columns") else None
+    positions = []
+    for column in ids:
+        if isinstance(column, str):
+            if names is None or column not in names:
+                raise ValueError(
+                    f"sensitive_feature_ids names the column {column!r}, which X "
+                    "does not have."
+                )
+            positions.append(names.index(column))
+        elif -n_columns <= column < n_columns:
+            positions.append(int(column) % n_columns)
+        else:
+            raise ValueError(
+                f"sensitive_feature_ids has index {column}, but X has {n_columns} "
+                "columns."
+            )
+    if not positions or len(positions) == n_columns:
+        raise ValueError(
+            "sensitive_feature_ids must name at least one and not every column of X."
+        )
+    return np.unique(positions)

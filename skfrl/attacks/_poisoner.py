@@ -1,0 +1,246 @@
+"""FairRepresentationPoisoner: one sampler contract for every attack."""
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import MetaEstimatorMixin, clone
+from sklearn.utils.validation import check_is_fitted
+
+from ..base import BasePoisoner, check_differentiable_encoder
+from ..utils import check_poison_ratio, check_sensitive_features, check_X_y_s
+from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
+from ._base import BaseAttack
+from ._registry import ATTACK_ALIASES, resolve_attack
+
+__all__ = ["FairRepresentationPoisoner"]
+
+
+class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
+    """Append crafted training rows that make a fair representation leak ``s``.
+
+    The poisoner fits a clone of ``estimator`` on the clean data (θ0, kept as
+    ``estimator_``), runs ``attack`` against it and returns the training data
+    with ``round(poison_ratio * n_samples)`` poisons appended. It behaves like
+    an imbalanced-learn sampler: originals first and unchanged, in the
+    caller's container types.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The victim: any transformer trained by ``fit(X, y,
+        sensitive_features=s)``. White-box attacks (``"eng"``) also need the
+        :class:`~skfrl.base.DifferentiableEncoder` protocol. Never modified.
+    attack : str or attack object, default="eng"
+        One of ``"eng"``, ``"raa"``, ``"nraa"``, ``"label_flip"``,
+        ``"sensitive_flip"``, ``"random"``, ``"duplicate"``, or an attack
+        object such as :class:`ENGAttack`. With an attack object, its
+        hyperparameters are tunable as ``attack__<name>`` (e.g. in
+        ``GridSearchCV``).
+    poison_ratio : float in (0, 1), default=0.1
+        Number of poisons as a fraction of the clean training set (the
+        paper's poisoning ratio).
+    protocol : {"finetune", "retrain"}, default="finetune"
+        The threat model the poisons are crafted for: the victim continues
+        training from θ0 on the poisoned data (fine-tune), or is retrained
+        from scratch (retrain: ENG then crafts on an ensemble of surrogates).
+    target_size : float in (0, 1), default=0.2
+        Without ``X_target``, the fraction of the training rows drawn as the
+        attacker's target set (they stay in the returned data).
+    prefit : bool, default=False
+        If True, ``estimator`` is already fitted on the clean data and is
+        deep-copied into ``estimator_`` instead of refitted.
+    sensitive_feature_ids : int, str or list, default=None
+        Column mode: the columns of ``X`` holding ``s``. Then
+        ``fit_resample(X, y)`` returns ``(X_res, y_res)`` and the poisoner can
+        be a step of an ``imblearn.pipeline.Pipeline``; the victim is fitted
+        on the other columns.
+    random_state : int, RandomState instance or None, default=None
+        Seeds everything random: target set, base rows, crafting.
+    verbose : int, default=0
+        Passed to attacks that report progress.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The clean victim θ0, fitted on the clean training data.
+    attack_ : attack object
+        The attack that ran, with its fitted diagnostics (e.g. ``history_``).
+    n_poison_ : int
+        Number of appended rows.
+    poison_mask_ : ndarray of shape (n_samples + n_poison_,)
+        True on the appended rows.
+    sample_indices_ : ndarray of shape (n_samples + n_poison_,)
+        The input row each returned row was copied or crafted from.
+    perturbations_ : ndarray of shape (n_poison_, n_features)
+        δ, the poisons' features minus their base rows' features.
+    perturbation_norms_ : pandas.DataFrame
+        Per poison: ``l0`` (features changed), ``l1`` and ``l2`` norms of δ.
+    history_ : pandas.DataFrame or None
+        The attack's per-step history, when it has one (ENG).
+    target_indices_ : ndarray or None
+        Rows of ``X`` used as the target set, when drawn from ``X``.
+
+    See Also
+    --------
+    ENGAttack : The gradient-matching attack.
+    DuplicateAttack : The honest control every attack must beat.
+
+    Examples
+    --------
+    >>> from skfrl.attacks import FairRepresentationPoisoner
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.models import CFair
+    >>> X, y, s = make_biased_classification(n_samples=200, random_state=0)
+    >>> from skfrl.attacks import ENGAttack
+    >>> poisoner = FairRepresentationPoisoner(
+    ...     CFair(max_epochs=2), attack=ENGAttack(max_iter=5), random_state=0)
+    >>> X_res, y_res, s_res = poisoner.fit_resample(X, y, s)
+    >>> X_res.shape, int(poisoner.poison_mask_.sum())
+    ((220, 20), 20)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "transform"])],
+        "attack": [StrOptions(set(ATTACK_ALIASES)), BaseAttack],
+        "poison_ratio": [Interval(Real, 0, 1, closed="neither")],
+        "protocol": [StrOptions({"finetune", "retrain"})],
+        "target_size": [Interval(Real, 0, 1, closed="neither")],
+        "prefit": ["boolean"],
+        "sensitive_feature_ids": [Integral, str, list, tuple, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        attack="eng",
+        poison_ratio=0.1,
+        protocol="finetune",
+        target_size=0.2,
+        prefit=False,
+        sensitive_feature_ids=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.attack = attack
+        self.poison_ratio = poison_ratio
+        self.protocol = protocol
+        self.target_size = target_size
+        self.prefit = prefit
+        self.sensitive_feature_ids = sensitive_feature_ids
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_resample(self, X, y, sensitive_features=None, *, X_target=None, s_target=None):
+        """Return the training data with the poisons appended.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The victim's clean training features (with ``s`` in column mode).
+        y : array-like of shape (n_samples,)
+            Task labels.
+        sensitive_features : array-like of shape (n_samples,), default=None
+            The binary sensitive attribute (explicit mode).
+        X_target : array-like of shape (n_target, n_features), default=None
+            The attacker's target set D_ta, whose representations should
+            leak ``s``. Default: ``target_size`` of ``X``.
+        s_target : array-like of shape (n_target,), default=None
+            The target set's sensitive attribute (required with ``X_target``).
+
+        Returns
+        -------
+        X_res, y_res[, s_res]
+            See :class:`~skfrl.base.BasePoisoner`: ``(X_res, y_res, s_res)``
+            in explicit mode, ``(X_res, y_res)`` in column mode.
+        """
+        return super().fit_resample(
+            X, y, sensitive_features, X_target=X_target, s_target=s_target
+        )
+
+    def _fit_resample(self, X, y, s, rng, *, groups, X_target=None, s_target=None):
+        n_poison = check_poison_ratio(self.poison_ratio, len(X))
+        attack = resolve_attack(self.attack)
+        if attack.needs_gradients:
+            check_differentiable_encoder(
+                self.estimator, attack_name=f"attack={type(attack).__name__}()"
+            )
+        X_target, s_target = self._target_set(X, s, groups, X_target, s_target, rng)
+        self.estimator_ = self._fit_victim(X, y, groups[s])
+        poisons = attack.craft(
+            self.estimator_,
+            X,
+            y,
+            s,
+            n_poison,
+            rng,
+            X_target=X_target,
+            s_target=s_target,
+            groups=groups,
+            protocol=self.protocol,
+        )
+        self.attack_ = attack
+        self.history_ = getattr(attack, "history_", None)
+        self.perturbations_ = poisons.X - X[poisons.base_indices]
+        self.perturbation_norms_ = _norms(self.perturbations_)
+        return poisons.X, poisons.y, poisons.s, poisons.base_indices
+
+    def _fit_victim(self, X, y, s_labels):
+        if self.prefit:
+            check_is_fitted(self.estimator)
+            return copy.deepcopy(self.estimator)
+        victim = clone(self.estimator)
+        if self.sensitive_feature_ids is not None and "sensitive_feature_ids" in victim.get_params():
+            victim.set_params(sensitive_feature_ids=None)
+        return victim.fit(X, y, sensitive_features=s_labels)
+
+    def _target_set(self, X, s, groups, X_target, s_target, rng):
+        """Return the target set as float32 features and 0/1 codes."""
+        if X_target is None:
+            if s_target is not None:
+                raise ValueError("s_target was given without X_target; pass both or neither.")
+            n_target = max(2, int(round(self.target_size * len(X))))
+            self.target_indices_ = rng.choice(len(X), size=n_target, replace=False)
+            X_target, s_target = X[self.target_indices_], s[self.target_indices_]
+            if len(np.unique(s_target)) < 2:
+                raise ValueError("The drawn target set has one group only; raise target_size.")
+            return X_target, s_target
+        if s_target is None:
+            raise ValueError("X_target was given without s_target; pass both.")
+        self.target_indices_ = None
+        X_target, _, _, _ = check_X_y_s(X_target)
+        if X_target.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"X_target has {X_target.shape[1]} features but X has {X.shape[1]}."
+            )
+        codes, target_groups = check_sensitive_features(
+            s_target, n_samples=len(X_target), name="s_target"
+        )
+        if not np.array_equal(target_groups, groups):
+            raise ValueError(
+                f"s_target has groups {list(target_groups)} but sensitive_features "
+                f"has {list(groups)}."
+            )
+        return X_target, codes
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+
+def _norms(perturbations):
+    """Per-poison L0, L1 and L2 norms of the perturbations."""
+    return pd.DataFrame(
+        {
+            "l0": np.count_nonzero(perturbations, axis=1),
+            "l1": np.abs(perturbations).sum(axis=1),
+            "l2": np.linalg.norm(perturbations, axis=1),
+        }
+    )
