@@ -173,6 +173,8 @@ class ENGAttack(BaseAttack):
         self._validate_params()
         protocol = context.get("protocol", "finetune")
         groups = context["groups"]
+        # Base rows first: the same random_state then gives DuplicateAttack's rows.
+        idx = sample_base_indices(len(X), n_poison, rng)
         surrogates = self._surrogates(victim, X, y, groups[s], protocol, rng)
         X_target, s_target = context["X_target"], context["s_target"]
         params = [self._parameters(sur) for sur in surrogates]
@@ -181,7 +183,6 @@ class ENGAttack(BaseAttack):
             for sur, p in zip(surrogates, params, strict=True)
         ]
 
-        idx = sample_base_indices(len(X), n_poison, rng)
         s_poison = 1 - s[idx] if self.flip_sensitive else s[idx]
         problem = _MatchingProblem(
             surrogates,
@@ -228,7 +229,7 @@ class ENGAttack(BaseAttack):
         s_t = torch.as_tensor(s_target, device=params[0].device)
         proxy = make_proxy(self.proxy, lambda: surrogate.encode_tensor(X_t), s_t)
         value = proxy(surrogate.encode_tensor(X_t), s_t)
-        return flat_grad(-value, params).detach(), float(value)
+        return flat_grad(-value, params).detach(), value.item()
 
     def _descend(self, problem, max_iter, generator, bar):
         """Proximal Adam on delta; return ``(delta, history, final objective)``."""
@@ -265,7 +266,9 @@ def _step_record(step, stats, delta):
     delta = delta.detach()
     return {
         "step": step,
-        **{key: float(value) for key, value in stats.items()},
+        "matching_loss": stats["matching_loss"].item(),
+        "proxy_slope": stats["proxy_slope"],
+        "poison_grad_norm": stats["poison_grad_norm"],
         "l0": (delta != 0).sum(1).float().mean().item(),
         "l1": delta.abs().sum(1).mean().item(),
         "l2": delta.norm(dim=1).mean().item(),

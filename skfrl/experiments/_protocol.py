@@ -1,0 +1,118 @@
+"""Train a victim on poisoned data and measure its leakage on held-out data.
+
+Two threat models: ``finetune`` continues the clean victim θ0 (its weights
+and optimizer state, deep-copied) on the poisoned set; ``retrain`` trains a
+fresh copy from scratch. Leakage swings by several hundredths of a nat from
+epoch to epoch, so the probe BCE is averaged over the last epochs.
+"""
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone
+
+from ..metrics import downstream_fairness, probe_bce
+
+__all__ = ["HeldOutSplit", "poisoned_victim_leakage"]
+
+
+@dataclass(frozen=True)
+class HeldOutSplit:
+    """Held-out target data in two halves: one fits the probes, one scores them.
+
+    Attributes
+    ----------
+    X_fit, y_fit, s_fit : ndarray
+        Rows the sensitive-attribute probe and the downstream classifier fit.
+    X_eval, y_eval, s_eval : ndarray
+        Rows they are evaluated on.
+    """
+
+    X_fit: np.ndarray
+    y_fit: np.ndarray
+    s_fit: np.ndarray
+    X_eval: np.ndarray
+    y_eval: np.ndarray
+    s_eval: np.ndarray
+
+    @classmethod
+    def from_arrays(cls, X, y, s, rng):
+        """Split ``(X, y, s)`` into two random halves."""
+        order = rng.permutation(len(X))
+        first, second = order[: len(X) // 2], order[len(X) // 2 :]
+        return cls(X[first], y[first], s[first], X[second], y[second], s[second])
+
+
+def _leakage(victim, held_out):
+    return probe_bce(
+        victim.transform(held_out.X_eval),
+        held_out.s_eval,
+        Z_fit=victim.transform(held_out.X_fit),
+        s_fit=held_out.s_fit,
+    )
+
+
+def poisoned_victim_leakage(
+    clean_victim,
+    X_train,
+    y_train,
+    s_train,
+    held_out,
+    *,
+    protocol="finetune",
+    n_epochs=10,
+    n_average=5,
+    random_state=None,
+):
+    """Train the victim on ``(X_train, y_train, s_train)`` and measure leakage.
+
+    Parameters
+    ----------
+    clean_victim : fitted transformer with ``partial_fit``
+        θ0. Never modified: ``finetune`` continues a deep copy of it,
+        ``retrain`` a fresh clone seeded by ``random_state``.
+    X_train, y_train, s_train : array-like
+        The (possibly poisoned) training data.
+    held_out : HeldOutSplit
+        The target data the leakage is measured on.
+    protocol : {"finetune", "retrain"}, default="finetune"
+        Continue θ0, or train from scratch.
+    n_epochs : int, default=10
+        Epochs of ``partial_fit``.
+    n_average : int, default=5
+        Number of last epochs whose probe BCE is averaged.
+    random_state : int or None, default=None
+        Seed of the fresh victim under ``retrain``.
+
+    Returns
+    -------
+    result : dict
+        ``probe_bce`` (mean over the last ``n_average`` epochs),
+        ``probe_bce_by_epoch`` (list), ``downstream_accuracy``,
+        ``demographic_parity_difference``, ``equalized_odds_difference``
+        (after the last epoch) and ``victim`` (the trained copy).
+    """
+    if protocol == "finetune":
+        victim = copy.deepcopy(clean_victim)
+    else:
+        victim = clone(clean_victim).set_params(random_state=random_state)
+    by_epoch = []
+    for epoch in range(n_epochs):
+        victim.partial_fit(X_train, y_train, sensitive_features=s_train)
+        if epoch >= n_epochs - n_average:
+            by_epoch.append(_leakage(victim, held_out))
+    downstream = downstream_fairness(
+        victim.transform(held_out.X_fit),
+        held_out.y_fit,
+        victim.transform(held_out.X_eval),
+        held_out.y_eval,
+        sensitive_features=held_out.s_eval,
+    )
+    downstream.pop("metric_frame")
+    return {
+        "probe_bce": float(np.mean(by_epoch)),
+        "probe_bce_by_epoch": by_epoch,
+        **downstream,
+        "victim": victim,
+    }
