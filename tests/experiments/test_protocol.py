@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from skfrl.experiments import HeldOutSplit, poisoned_victim_leakage
+from skfrl.models import CFair
+
+
+@pytest.fixture(scope="module")
+def fitted(biased_data):
+    X, y, s = biased_data
+    victim = CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0)
+    victim.fit(X[:300], y[:300], sensitive_features=s[:300])
+    held_out = HeldOutSplit.from_arrays(X[300:], y[300:], s[300:], np.random.RandomState(0))
+    return victim, held_out, (X[:300], y[:300], s[:300])
+
+
+def test_held_out_split_halves_every_row_once(biased_data):
+    X, y, s = biased_data
+    split = HeldOutSplit.from_arrays(X, y, s, np.random.RandomState(0))
+    assert len(split.X_fit) + len(split.X_eval) == len(X)
+    rows = np.vstack([split.X_fit, split.X_eval])
+    assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, X.tolist()))
+
+
+@pytest.mark.parametrize("protocol", ["finetune", "retrain"])
+def test_poisoned_victim_leakage_never_touches_theta0(fitted, protocol):
+    victim, held_out, (X, y, s) = fitted
+    Z_before = victim.transform(X)
+    result = poisoned_victim_leakage(
+        victim, X, y, s, held_out, protocol=protocol, n_epochs=3, n_average=2, random_state=1
+    )
+    np.testing.assert_array_equal(victim.transform(X), Z_before)
+    assert len(result["probe_bce_by_epoch"]) == 2
+    assert result["probe_bce"] == pytest.approx(np.mean(result["probe_bce_by_epoch"]))
+    assert 0 <= result["downstream_accuracy"] <= 1
+    expected_epochs = victim.n_iter_ + 3 if protocol == "finetune" else 3
+    assert result["victim"].n_iter_ == expected_epochs
+
+
+def test_finetune_is_deterministic(fitted):
+    victim, held_out, (X, y, s) = fitted
+    first = poisoned_victim_leakage(victim, X, y, s, held_out, n_epochs=2, n_average=1)
+    second = poisoned_victim_leakage(victim, X, y, s, held_out, n_epochs=2, n_average=1)
+    assert first["probe_bce"] == second["probe_bce"]

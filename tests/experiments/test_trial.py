@@ -1,0 +1,41 @@
+import pytest
+
+from skfrl.attacks import ENGAttack
+from skfrl.datasets import make_biased_classification
+from skfrl.experiments import run_paired_trial
+from skfrl.models import CFair
+
+
+@pytest.fixture(scope="module")
+def records():
+    X, y, s = make_biased_classification(n_samples=300, n_features=6, random_state=0)
+    return run_paired_trial(
+        X,
+        y,
+        s,
+        victim=CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4),
+        attacks={"duplicate": "duplicate", "eng": ENGAttack(max_iter=3)},
+        poison_ratio=0.1,
+        seed=0,
+        n_epochs=2,
+        n_average=1,
+    )
+
+
+def test_one_record_per_condition_clean_first(records):
+    assert [r["condition"] for r in records] == ["clean", "duplicate", "eng"]
+    assert all(r["seed"] == 0 and r["protocol"] == "finetune" for r in records)
+
+
+def test_attacks_share_base_rows_and_budget(records):
+    _, duplicate, eng = records
+    assert duplicate["n_poison"] == eng["n_poison"] == 24  # 10 % of the 240 training rows
+    assert duplicate["l0"] == 0
+    assert eng["l0"] > 0
+
+
+def test_records_hold_leakage_and_fairness(records):
+    for record in records:
+        assert record["probe_bce"] > 0
+        for key in ("downstream_accuracy", "demographic_parity_difference"):
+            assert 0 <= record[key] <= 1
