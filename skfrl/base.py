@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from .utils import check_X_y_s
-from .utils.validation import select_columns
+from .utils.validation import split_sensitive_columns
 
 __all__ = [
     "BasePoisoner",
@@ -140,30 +140,6 @@ class BasePoisoner(BaseEstimator):
         self.fit_resample(X, y, sensitive_features, **fit_params)
         return self
 
-    def _split_sensitive_columns(self, X, sensitive_features):
-        """Return ``(X_features, s, feature_mask)`` for either mode."""
-        ids = self.sensitive_feature_ids
-        if ids is None:
-            if sensitive_features is None:
-                raise ValueError(
-                    "sensitive_features is required: pass it as the third argument "
-                    "of fit_resample, or set sensitive_feature_ids to read it from "
-                    "columns of X."
-                )
-            return X, sensitive_features, None
-        if sensitive_features is not None:
-            raise ValueError(
-                "Got both sensitive_features and sensitive_feature_ids; give s one "
-                "way only."
-            )
-        columns = select_columns(X, ids)
-        mask = np.ones(np.shape(X)[1], dtype=bool)
-        mask[columns] = False
-        if hasattr(X, "iloc"):
-            return X.iloc[:, mask], X.iloc[:, columns], mask
-        X = np.asarray(X)
-        return X[:, mask], X[:, columns], mask
-
     def fit_resample(self, X, y, sensitive_features=None, **fit_params):
         """Return the training data with poisoning rows appended.
 
@@ -180,14 +156,22 @@ class BasePoisoner(BaseEstimator):
 
         Returns
         -------
-        X_res : array-like of shape (n_samples + n_poison_, n_features)
+        X_res : array-like of shape (n_samples + `n_poison_`, n_features)
             ``X`` followed by the poisons, in the container type of ``X``.
-        y_res : array-like of shape (n_samples + n_poison_,)
+        y_res : array-like of shape (n_samples + `n_poison_`,)
             ``y`` followed by the poisons' labels.
-        s_res : array-like of shape (n_samples + n_poison_,)
+        s_res : array-like of shape (n_samples + `n_poison_`,)
             Explicit mode only: ``s`` followed by the poisons' groups.
         """
-        X_features, s, feature_mask = self._split_sensitive_columns(X, sensitive_features)
+        if self.sensitive_feature_ids is None and sensitive_features is None:
+            raise ValueError(
+                "sensitive_features is required: pass it as the third argument of "
+                "fit_resample, or set sensitive_feature_ids to read it from columns "
+                "of X."
+            )
+        X_features, s, feature_mask = split_sensitive_columns(
+            X, self.sensitive_feature_ids, sensitive_features
+        )
         X32, y_arr, s_codes, groups = check_X_y_s(
             X_features, y, s, y_required=True, s_required=True
         )

@@ -62,9 +62,11 @@ def run_paired_trial(
         training set and the attacker's target set D_ta, stratified by s.
     victim : transformer
         Unfitted victim; θ0 is a clone fitted with ``random_state=seed``.
-    attacks : dict of str to attack
+    attacks : dict of str to attack or callable
         Condition name to attack alias or object, e.g.
-        ``{"duplicate": "duplicate", "eng": ENGAttack()}``.
+        ``{"duplicate": "duplicate", "eng": ENGAttack()}``, run in order. A
+        callable gets the records of the conditions run so far and returns
+        the attack, e.g. random noise with the norm ENG's perturbations had.
     poison_ratio : float, default=0.1
         Poisons as a fraction of the training set.
     seed : int, default=0
@@ -96,6 +98,8 @@ def run_paired_trial(
         _record("clean", poisoned_victim_leakage(theta0, X_tr, y_tr, s_tr, held_out, **common))
     ]
     for name, attack in attacks.items():
+        if callable(attack):
+            attack = attack(records)
         poisoner = FairRepresentationPoisoner(
             theta0,
             attack=attack,

@@ -92,6 +92,7 @@ class AdvFRL(BaseTorchRepresentation):
         device="cpu",
         callbacks=None,
         validation_fraction=None,
+        sensitive_feature_ids=None,
         verbose=0,
         random_state=None,
     ):
@@ -108,6 +109,7 @@ class AdvFRL(BaseTorchRepresentation):
         self.device = device
         self.callbacks = callbacks
         self.validation_fraction = validation_fraction
+        self.sensitive_feature_ids = sensitive_feature_ids
         self.verbose = verbose
         self.random_state = random_state
 

@@ -22,6 +22,7 @@ from skorch.dataset import ValidSplit
 
 from ..nn import FRLNet, TensorBatchIterator
 from ..utils import check_X_y_s, draw_seed, forked_torch_rng
+from ..utils.validation import split_sensitive_columns
 from ..utils._param_validation import Interval, StrOptions, _fit_context
 
 __all__ = ["BaseTorchRepresentation"]
@@ -55,6 +56,7 @@ class BaseTorchRepresentation(
         "device": [str, torch.device],
         "callbacks": [list, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "sensitive_feature_ids": [Integral, str, list, tuple, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
@@ -131,6 +133,9 @@ class BaseTorchRepresentation(
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None; pass the task labels."
             )
+        X, sensitive_features, _ = split_sensitive_columns(
+            X, self.sensitive_feature_ids, sensitive_features
+        )
         if not self._uses_sensitive_features:
             sensitive_features = None
         X, y, s_codes, groups = check_X_y_s(
@@ -223,7 +228,8 @@ class BaseTorchRepresentation(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Features to encode; ``s`` is never needed.
+            Features to encode; ``s`` is never needed (in column mode its
+            columns are dropped).
 
         Returns
         -------
@@ -231,6 +237,7 @@ class BaseTorchRepresentation(
             The representation.
         """
         check_is_fitted(self, "net_")
+        X, _, _ = split_sensitive_columns(X, self.sensitive_feature_ids)
         X, *_ = check_X_y_s(X, estimator=self, reset=False)
         module = self.net_.module_
         was_training = module.training

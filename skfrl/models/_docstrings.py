@@ -20,6 +20,11 @@ activation : {{"relu", "tanh", "elu", "leaky_relu"}}, default="relu"
     validation_fraction : float in (0, 1), default=None
         Fraction of the training rows held out as skorch's validation split
         (needed by ``EarlyStopping``); None trains on every row.
+    sensitive_feature_ids : int, str or list, default=None
+        Column mode: the columns of ``X`` that hold ``s``. ``fit`` reads ``s``
+        from them and the encoder never sees them (``transform`` drops them),
+        so the model works in pipelines that cannot route
+        ``sensitive_features``, e.g. after a poisoner in column mode.
     verbose : int, default=0
         0 is silent; 1 prints skorch's table of epoch losses.
     random_state : int, RandomState instance or None, default=None
@@ -31,7 +36,7 @@ net_ : skfrl.nn.FRLNet
         The fitted skorch net; ``net_.module_`` is the torch module.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` had string column names.
     sensitive_groups_ : ndarray of shape (2,) or None
         The two groups of ``sensitive_features``; code 1 is the second.

@@ -56,6 +56,7 @@ class SupervisedEncoder(BaseTorchRepresentation):
         device="cpu",
         callbacks=None,
         validation_fraction=None,
+        sensitive_feature_ids=None,
         verbose=0,
         random_state=None,
     ):
@@ -69,6 +70,7 @@ class SupervisedEncoder(BaseTorchRepresentation):
         self.device = device
         self.callbacks = callbacks
         self.validation_fraction = validation_fraction
+        self.sensitive_feature_ids = sensitive_feature_ids
         self.verbose = verbose
         self.random_state = random_state
 

@@ -13,6 +13,8 @@ __all__ = [
     "check_poison_ratio",
     "check_sensitive_features",
     "check_X_y_s",
+    "select_columns",
+    "split_sensitive_columns",
 ]
 
 
@@ -232,3 +234,40 @@ def select_columns(X, ids):
             "sensitive_feature_ids must name at least one and not every column of X."
         )
     return np.unique(positions)
+
+
+def split_sensitive_columns(X, sensitive_feature_ids, sensitive_features=None):
+    """Split the columns holding ``s`` off ``X`` (column mode).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        Features, with ``s`` in some columns when ``sensitive_feature_ids``
+        is set.
+    sensitive_feature_ids : int, str, list or None
+        The columns of ``X`` holding ``s``; None means explicit mode.
+    sensitive_features : array-like, default=None
+        ``s`` given explicitly; must be None in column mode.
+
+    Returns
+    -------
+    X_features : array-like or DataFrame
+        ``X`` without the sensitive columns (``X`` itself in explicit mode).
+    s : array-like or None
+        The sensitive columns, or ``sensitive_features`` in explicit mode.
+    feature_mask : ndarray of bool or None
+        True on the columns kept; None in explicit mode.
+    """
+    if sensitive_feature_ids is None:
+        return X, sensitive_features, None
+    if sensitive_features is not None:
+        raise ValueError(
+            "Got both sensitive_features and sensitive_feature_ids; give s one way only."
+        )
+    columns = select_columns(X, sensitive_feature_ids)
+    mask = np.ones(np.shape(X)[1], dtype=bool)
+    mask[columns] = False
+    if hasattr(X, "iloc"):
+        return X.iloc[:, mask], X.iloc[:, columns], mask
+    X = np.asarray(X)
+    return X[:, mask], X[:, columns], mask

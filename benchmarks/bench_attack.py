@@ -1,0 +1,134 @@
+"""ENG against the honest baselines, paired by seed, on held-out data.
+
+For every seed, ratio and protocol: one clean victim θ0, then clean
+training, unperturbed duplicates, duplicates with s flipped, ENG, and random
+noise with the L2 norm of ENG's perturbations, all from the same θ0, base
+rows and shuffling (see ``skfrl.experiments.run_paired_trial``). Prints the
+probe BCE of s on the target set (averaged over the last epochs) and the
+paired differences, and writes every record to ``<out>/records.csv``.
+
+Example (the acceptance run of the poisoner issue, ~20 min on 2 cores)::
+
+    python benchmarks/bench_attack.py --dataset adult --seeds 8 \
+        --ratios 0.05 0.1 0.15 --protocols finetune --out bench_out/attack
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from skfrl.attacks import ENGAttack, RandomPerturbationAttack
+from skfrl.datasets import fetch_adult, fetch_german
+from skfrl.experiments import run_paired_trial
+from skfrl.models import ICVAE, AdvFRL, CFair
+
+VICTIMS = {
+    "cfair": lambda: CFair(),
+    "cfair_eo": lambda: CFair(class_weight=None),
+    "advfrl": lambda: AdvFRL(),
+    "icvae_s": lambda: ICVAE(),
+    "icvae_us": lambda: ICVAE(supervised=False),
+}
+LOADERS = {"adult": fetch_adult, "german": fetch_german}
+
+
+def conditions():
+    """Attacks in run order; the random control reads ENG's mean L2 norm."""
+    return {
+        "duplicates": "duplicate",
+        "s-flipped duplicates": "sensitive_flip",
+        "ENG": ENGAttack(),
+        "random (ENG norm)": lambda records: RandomPerturbationAttack(
+            scale=records[-1]["l2"]
+        ),
+    }
+
+
+def summarise(records):
+    """Per protocol, ratio and condition: BCE and paired differences."""
+    df = records.copy()
+    key = ["dataset", "victim", "protocol", "poison_ratio", "seed"]
+    base = df[df.condition == "duplicates"].set_index(key)["probe_bce"]
+    clean = df[df.condition == "clean"].set_index(key)["probe_bce"]
+    df = df.set_index(key)
+    df["d_vs_dup"] = df["probe_bce"] - base.reindex(df.index)
+    df["d_vs_clean"] = df["probe_bce"] - clean.reindex(df.index)
+    df["craft_over_theta0"] = df["craft_seconds"] / df["theta0_seconds"]
+    df = df.reset_index()
+    groups = df.groupby(["dataset", "victim", "protocol", "poison_ratio", "condition"], sort=False)
+    return groups.agg(
+        n=("seed", "size"),
+        bce=("probe_bce", "mean"),
+        bce_sd=("probe_bce", "std"),
+        d_vs_dup=("d_vs_dup", "mean"),
+        d_vs_dup_sd=("d_vs_dup", "std"),
+        wins=("d_vs_dup", lambda d: int((d < 0).sum())),
+        d_vs_clean=("d_vs_clean", "mean"),
+        accuracy=("downstream_accuracy", "mean"),
+        l0=("l0", "mean"),
+        craft_over_theta0=("craft_over_theta0", "mean"),
+    ).round(4)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", choices=sorted(LOADERS), default="adult")
+    parser.add_argument("--victims", nargs="+", choices=sorted(VICTIMS), default=["cfair"])
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--ratios", nargs="+", type=float, default=[0.05, 0.1, 0.15])
+    parser.add_argument("--protocols", nargs="+", choices=["finetune", "retrain"], default=["finetune"])
+    parser.add_argument("--epochs", type=int, default=10, help="epochs on the poisoned data (retrain: 30)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("bench_out/attack"))
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    args.out.mkdir(parents=True, exist_ok=True)
+    X, y, s = LOADERS[args.dataset](return_X_y_s=True, as_frame=False)
+    rows = []
+    for victim_name in args.victims:
+        for protocol in args.protocols:
+            n_epochs = args.epochs if protocol == "finetune" else 30
+            for ratio in args.ratios:
+                for seed in range(args.first_seed, args.first_seed + args.seeds):
+                    start = time.perf_counter()
+                    records = run_paired_trial(
+                        X,
+                        y,
+                        s,
+                        victim=VICTIMS[victim_name](),
+                        attacks=conditions(),
+                        poison_ratio=ratio,
+                        seed=seed,
+                        protocol=protocol,
+                        n_epochs=n_epochs,
+                        n_average=max(1, n_epochs // 2) if protocol == "finetune" else n_epochs // 3,
+                    )
+                    for record in records:
+                        record.update(dataset=args.dataset, victim=victim_name, poison_ratio=ratio)
+                        record["probe_bce_by_epoch"] = " ".join(f"{v:.4f}" for v in record["probe_bce_by_epoch"])
+                    rows.extend(records)
+                    bce = {r["condition"]: r["probe_bce"] for r in records}
+                    print(
+                        f"{victim_name} {protocol} {ratio:.2f} seed {seed}: "
+                        + " ".join(f"{k}={v:.4f}" for k, v in bce.items())
+                        + f" ({time.perf_counter() - start:.0f} s)",
+                        flush=True,
+                    )
+                    pd.DataFrame(rows).to_csv(args.out / "records.csv", index=False)
+    summary = summarise(pd.DataFrame(rows))
+    summary.to_csv(args.out / "summary.csv")
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(summary.to_string())
+    eng = summary.xs("ENG", level="condition")
+    print("\nENG vs duplicates (nats, negative = more leakage):")
+    for index, row in eng.iterrows():
+        print(f"  {index}: {row.d_vs_dup:+.4f} ± {row.d_vs_dup_sd:.4f}, wins {row.wins}/{row.n}")
+    print(f"\nrecords: {args.out / 'records.csv'}; summary: {args.out / 'summary.csv'}")
+
+
+if __name__ == "__main__":
+    main()
