@@ -58,7 +58,9 @@ def summarise(records):
     df["d_vs_clean"] = df["probe_bce"] - clean.reindex(df.index)
     df["craft_over_theta0"] = df["craft_seconds"] / df["theta0_seconds"]
     df = df.reset_index()
-    groups = df.groupby(["dataset", "victim", "protocol", "poison_ratio", "condition"], sort=False)
+    groups = df.groupby(
+        ["dataset", "victim", "protocol", "poison_ratio", "condition"], sort=False
+    )
     return groups.agg(
         n=("seed", "size"),
         bce=("probe_bce", "mean"),
@@ -76,12 +78,21 @@ def summarise(records):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", choices=sorted(LOADERS), default="adult")
-    parser.add_argument("--victims", nargs="+", choices=sorted(VICTIMS), default=["cfair"])
+    parser.add_argument(
+        "--victims", nargs="+", choices=sorted(VICTIMS), default=["cfair"]
+    )
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--ratios", nargs="+", type=float, default=[0.05, 0.1, 0.15])
-    parser.add_argument("--protocols", nargs="+", choices=["finetune", "retrain"], default=["finetune"])
-    parser.add_argument("--epochs", type=int, default=10, help="epochs on the poisoned data (retrain: 30)")
+    parser.add_argument(
+        "--protocols", nargs="+", choices=["finetune", "retrain"], default=["finetune"]
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=10,
+        help="epochs on the poisoned data (retrain: 30)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("bench_out/attack"))
     args = parser.parse_args()
@@ -105,11 +116,17 @@ def main():
                         seed=seed,
                         protocol=protocol,
                         n_epochs=n_epochs,
-                        n_average=max(1, n_epochs // 2) if protocol == "finetune" else n_epochs // 3,
+                        n_average=max(1, n_epochs // 2)
+                        if protocol == "finetune"
+                        else n_epochs // 3,
                     )
                     for record in records:
-                        record.update(dataset=args.dataset, victim=victim_name, poison_ratio=ratio)
-                        record["probe_bce_by_epoch"] = " ".join(f"{v:.4f}" for v in record["probe_bce_by_epoch"])
+                        record.update(
+                            dataset=args.dataset, victim=victim_name, poison_ratio=ratio
+                        )
+                        record["probe_bce_by_epoch"] = " ".join(
+                            f"{v:.4f}" for v in record["probe_bce_by_epoch"]
+                        )
                     rows.extend(records)
                     bce = {r["condition"]: r["probe_bce"] for r in records}
                     print(
@@ -126,7 +143,10 @@ def main():
     eng = summary.xs("ENG", level="condition")
     print("\nENG vs duplicates (nats, negative = more leakage):")
     for index, row in eng.iterrows():
-        print(f"  {index}: {row.d_vs_dup:+.4f} ± {row.d_vs_dup_sd:.4f}, wins {row.wins}/{row.n}")
+        print(
+            f"  {index}: {row.d_vs_dup:+.4f} ± {row.d_vs_dup_sd:.4f}, "
+            f"wins {row.wins}/{row.n}"
+        )
     print(f"\nrecords: {args.out / 'records.csv'}; summary: {args.out / 'summary.csv'}")
 
 

@@ -75,7 +75,9 @@ def check_differentiable_encoder(estimator, *, attack_name="this attack"):
     TypeError
         If a method of :class:`DifferentiableEncoder` is missing.
     """
-    missing = [m for m in _PROTOCOL_METHODS if not callable(getattr(estimator, m, None))]
+    missing = [
+        m for m in _PROTOCOL_METHODS if not callable(getattr(estimator, m, None))
+    ]
     if missing:
         raise TypeError(
             f"{attack_name} needs {', '.join(missing)}, which "
@@ -91,7 +93,9 @@ def _concat_rows(original, new_rows):
     if isinstance(original, pd.DataFrame):
         appended = pd.DataFrame(new_rows, columns=original.columns)
         for column, dtype in original.dtypes.items():
-            if dtype.kind == "f" or np.array_equal(appended[column], appended[column].round()):
+            if dtype.kind == "f" or np.array_equal(
+                appended[column], appended[column].round()
+            ):
                 appended[column] = appended[column].astype(dtype)
         return pd.concat([original, appended], ignore_index=True)
     if isinstance(original, pd.Series):
@@ -99,7 +103,9 @@ def _concat_rows(original, new_rows):
         return pd.concat([original, appended], ignore_index=True)
     original = np.asarray(original)
     dtype = np.result_type(original.dtype, np.asarray(new_rows).dtype)
-    return np.concatenate([original.astype(dtype, copy=False), np.asarray(new_rows, dtype)])
+    return np.concatenate(
+        [original.astype(dtype, copy=False), np.asarray(new_rows, dtype)]
+    )
 
 
 class BasePoisoner(BaseEstimator):

@@ -48,7 +48,10 @@ def min_poison_ratio(clean_grad_norm, cosine, poison_grad_norm):
     >>> min_poison_ratio(0.02, 0.5, 0.4)
     0.1
     """
-    for name, value in [("clean_grad_norm", clean_grad_norm), ("poison_grad_norm", poison_grad_norm)]:
+    for name, value in [
+        ("clean_grad_norm", clean_grad_norm),
+        ("poison_grad_norm", poison_grad_norm),
+    ]:
         if not value >= 0:
             raise ValueError(f"{name} must be non-negative; got {value!r}.")
     if not -1 <= cosine <= 1:
@@ -58,7 +61,18 @@ def min_poison_ratio(clean_grad_norm, cosine, poison_grad_norm):
     return clean_grad_norm / (cosine * poison_grad_norm)
 
 
-def bound_terms(poisoner, X, y, sensitive_features, X_res, y_res, s_res, *, X_target=None, s_target=None):
+def bound_terms(
+    poisoner,
+    X,
+    y,
+    sensitive_features,
+    X_res,
+    y_res,
+    s_res,
+    *,
+    X_target=None,
+    s_target=None,
+):
     """Measure ε, γ and ‖g_p‖ on a fitted poisoner and predict the minimal ratio.
 
     Parameters
@@ -84,9 +98,14 @@ def bound_terms(poisoner, X, y, sensitive_features, X_res, y_res, s_res, *, X_ta
     victim = poisoner.estimator_
     X32, y_arr, s_codes, groups = check_X_y_s(X, y, sensitive_features, s_required=True)
     if X_target is None:
-        X_target, s_target = X32[poisoner.target_indices_], s_codes[poisoner.target_indices_]
+        X_target, s_target = (
+            X32[poisoner.target_indices_],
+            s_codes[poisoner.target_indices_],
+        )
     else:
-        X_target, _, s_target, _ = check_X_y_s(X_target, None, s_target, s_required=True)
+        X_target, _, s_target, _ = check_X_y_s(
+            X_target, None, s_target, s_required=True
+        )
     params = list(victim.encoder_parameters())
     device = params[0].device
     X_t = torch.as_tensor(X_target, device=device)
@@ -97,7 +116,10 @@ def bound_terms(poisoner, X, y, sensitive_features, X_res, y_res, s_res, *, X_ta
     g_clean = flat_grad(victim.training_loss(X32, y_arr, groups[s_codes]), params)
     mask = poisoner.poison_mask_
     X_p = np.asarray(X_res, dtype=np.float32)[mask]
-    g_p = flat_grad(victim.training_loss(X_p, np.asarray(y_res)[mask], np.asarray(s_res)[mask]), params)
+    g_p = flat_grad(
+        victim.training_loss(X_p, np.asarray(y_res)[mask], np.asarray(s_res)[mask]),
+        params,
+    )
     terms = {
         "clean_grad_norm": g_clean.norm().item(),
         "cosine": torch.nn.functional.cosine_similarity(g_p, g_adv, dim=0).item(),

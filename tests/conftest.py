@@ -7,9 +7,12 @@ import torch
 def _deterministic_cpu_torch():
     """Run every test with deterministic torch kernels and one thread."""
     previous = torch.are_deterministic_algorithms_enabled()
+    previous_threads = torch.get_num_threads()
     torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.set_num_threads(1)
     yield
     torch.use_deterministic_algorithms(previous)
+    torch.set_num_threads(previous_threads)
 
 
 @pytest.fixture(scope="module")

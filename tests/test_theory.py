@@ -20,7 +20,11 @@ def test_min_poison_ratio_is_infinite_without_alignment(cosine):
 
 @pytest.mark.parametrize(
     "args, name",
-    [((-1.0, 0.5, 1.0), "clean_grad_norm"), ((1.0, 2.0, 1.0), "cosine"), ((1.0, 0.5, -1), "poison_grad_norm")],
+    [
+        ((-1.0, 0.5, 1.0), "clean_grad_norm"),
+        ((1.0, 2.0, 1.0), "cosine"),
+        ((1.0, 0.5, -1), "poison_grad_norm"),
+    ],
 )
 def test_min_poison_ratio_rejects_bad_values(args, name):
     with pytest.raises(ValueError, match=name):

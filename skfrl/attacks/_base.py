@@ -93,12 +93,18 @@ def feature_bounds(bounds, X):
     """
     n_features = X.shape[1]
     if bounds is None:
-        return np.full(n_features, -np.inf, np.float32), np.full(n_features, np.inf, np.float32)
+        return np.full(n_features, -np.inf, np.float32), np.full(
+            n_features, np.inf, np.float32
+        )
     if isinstance(bounds, str):
         if bounds != "data":
-            raise ValueError(f"feature_bounds must be 'data', None or (low, high); got {bounds!r}.")
+            raise ValueError(
+                f"feature_bounds must be 'data', None or (low, high); got {bounds!r}."
+            )
         return X.min(axis=0), X.max(axis=0)
-    low, high = (np.broadcast_to(np.asarray(b, np.float32), (n_features,)) for b in bounds)
+    low, high = (
+        np.broadcast_to(np.asarray(b, np.float32), (n_features,)) for b in bounds
+    )
     if np.any(low > high):
         raise ValueError("feature_bounds has a low edge above its high edge.")
     return low.copy(), high.copy()

@@ -96,7 +96,8 @@ class ENGAttack(BaseAttack):
     ENG solves
 
     .. math:: \min_\delta\; 1 - \cos(g_p(\delta), g_{adv})
-              + \lambda_1 \overline{\|\delta_j\|_1} + \lambda_2 \overline{\|\delta_j\|_2^2}
+              + \lambda_1 \overline{\|\delta_j\|_1}
+              + \lambda_2 \overline{\|\delta_j\|_2^2}
               \quad \text{s.t. } x_0 + \delta \in [\mathrm{low}, \mathrm{high}].
 
     References
@@ -169,7 +170,10 @@ class ENGAttack(BaseAttack):
         return _PROTOCOL_DEFAULTS[protocol][name] if value is None else value
 
     def craft(self, victim, X, y, s, n_poison, rng, **context):
-        """Craft ``n_poison`` poisons by gradient matching (see :meth:`BaseAttack.craft`)."""
+        """Craft ``n_poison`` poisons by gradient matching.
+
+        See :meth:`BaseAttack.craft` for the parameters and return value.
+        """
         self._validate_params()
         protocol = context.get("protocol", "finetune")
         groups = context["groups"]
@@ -195,11 +199,18 @@ class ENGAttack(BaseAttack):
         )
         best = None
         histories = []
-        n_init, max_iter = self._resolved("n_init", protocol), self._resolved("max_iter", protocol)
-        with tqdm(total=n_init * max_iter, desc="ENG crafting", disable=not self.verbose) as bar:
+        n_init, max_iter = (
+            self._resolved("n_init", protocol),
+            self._resolved("max_iter", protocol),
+        )
+        with tqdm(
+            total=n_init * max_iter, desc="ENG crafting", disable=not self.verbose
+        ) as bar:
             for restart in range(n_init):
                 generator = torch.Generator().manual_seed(draw_seed(rng))
-                delta, history, objective = self._descend(problem, max_iter, generator, bar)
+                delta, history, objective = self._descend(
+                    problem, max_iter, generator, bar
+                )
                 history.insert(0, "restart", restart)
                 histories.append(history)
                 if best is None or objective < best[0]:
@@ -234,7 +245,9 @@ class ENGAttack(BaseAttack):
     def _descend(self, problem, max_iter, generator, bar):
         """Proximal Adam on delta; return ``(delta, history, final objective)``."""
         x0, (low, high) = problem.x0, problem.bounds
-        delta = (torch.rand(x0.shape, generator=generator) * 2 - 1).to(x0.device) * self.init_scale
+        delta = (torch.rand(x0.shape, generator=generator) * 2 - 1).to(
+            x0.device
+        ) * self.init_scale
         delta = torch.clamp(x0 + delta, low, high) - x0
         first, second = torch.zeros_like(delta), torch.zeros_like(delta)
         l1_grad_scale = self.l1_weight / len(x0)  # d/d|delta_ij| of the mean L1 term
@@ -243,18 +256,24 @@ class ENGAttack(BaseAttack):
             lr = self.step_size * 0.1 ** sum(step > f * max_iter for f in _DECAY_AT)
             delta.requires_grad_(True)
             stats = problem.matching(x0 + delta)
-            smooth = stats["matching_loss"] + self.l2_weight * delta.pow(2).sum(1).mean()
+            smooth = (
+                stats["matching_loss"] + self.l2_weight * delta.pow(2).sum(1).mean()
+            )
             (grad,) = torch.autograd.grad(smooth, delta)
             with torch.no_grad():
                 first.lerp_(grad, 1 - _BETAS[0])
                 second.lerp_(grad.pow(2), 1 - _BETAS[1])
                 scale = lr / ((second / (1 - _BETAS[1] ** step)).sqrt() + 1e-8)
                 delta = delta - scale * first / (1 - _BETAS[0] ** step)
-                delta = delta.sign() * (delta.abs() - scale * l1_grad_scale).clamp_min(0)
+                delta = delta.sign() * (delta.abs() - scale * l1_grad_scale).clamp_min(
+                    0
+                )
                 delta = torch.clamp(x0 + delta, low, high) - x0
             rows.append(_step_record(step, stats, delta))
             bar.update()
-            bar.set_postfix(matching_loss=f"{rows[-1]['matching_loss']:.3f}", refresh=False)
+            bar.set_postfix(
+                matching_loss=f"{rows[-1]['matching_loss']:.3f}", refresh=False
+            )
         delta = delta.detach()
         final = problem.matching(x0 + delta)["matching_loss"].item()
         objective = final + self.l1_weight * delta.abs().sum(1).mean().item()
@@ -290,7 +309,9 @@ class _MatchingProblem:
     def matching(self, X_poison):
         """Mean over surrogates of 1 − cos(g_p, g_adv), with diagnostics."""
         losses, slopes, norms = [], [], []
-        for surrogate, params, target in zip(self.surrogates, self.params, self.targets, strict=True):
+        for surrogate, params, target in zip(
+            self.surrogates, self.params, self.targets, strict=True
+        ):
             loss = surrogate.training_loss(X_poison, self.y, self.s)
             g_p = flat_grad(loss, params, create_graph=True)
             cosine = torch.nn.functional.cosine_similarity(g_p, target, dim=0)
@@ -302,4 +323,3 @@ class _MatchingProblem:
             "proxy_slope": float(np.mean(slopes)),
             "poison_grad_norm": float(np.mean(norms)),
         }
-

@@ -69,11 +69,11 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         The attack that ran, with its fitted diagnostics (e.g. ``history_``).
     n_poison_ : int
         Number of appended rows.
-    poison_mask_ : ndarray of shape (n_samples + n_poison_,)
+    poison_mask_ : ndarray of shape (n_samples + `n_poison_`,)
         True on the appended rows.
-    sample_indices_ : ndarray of shape (n_samples + n_poison_,)
+    sample_indices_ : ndarray of shape (n_samples + `n_poison_`,)
         The input row each returned row was copied or crafted from.
-    perturbations_ : ndarray of shape (n_poison_, n_features)
+    perturbations_ : ndarray of shape (`n_poison_`, n_features)
         δ, the poisons' features minus their base rows' features.
     perturbation_norms_ : pandas.DataFrame
         Per poison: ``l0`` (features changed), ``l1`` and ``l2`` norms of δ.
@@ -137,7 +137,9 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit_resample(self, X, y, sensitive_features=None, *, X_target=None, s_target=None):
+    def fit_resample(
+        self, X, y, sensitive_features=None, *, X_target=None, s_target=None
+    ):
         """Return the training data with the poisons appended.
 
         Parameters
@@ -196,7 +198,10 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             check_is_fitted(self.estimator)
             return copy.deepcopy(self.estimator)
         victim = clone(self.estimator)
-        if self.sensitive_feature_ids is not None and "sensitive_feature_ids" in victim.get_params():
+        if (
+            self.sensitive_feature_ids is not None
+            and "sensitive_feature_ids" in victim.get_params()
+        ):
             victim.set_params(sensitive_feature_ids=None)
         return victim.fit(X, y, sensitive_features=s_labels)
 
@@ -204,12 +209,16 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         """Return the target set as float32 features and 0/1 codes."""
         if X_target is None:
             if s_target is not None:
-                raise ValueError("s_target was given without X_target; pass both or neither.")
+                raise ValueError(
+                    "s_target was given without X_target; pass both or neither."
+                )
             n_target = max(2, int(round(self.target_size * len(X))))
             self.target_indices_ = rng.choice(len(X), size=n_target, replace=False)
             X_target, s_target = X[self.target_indices_], s[self.target_indices_]
             if len(np.unique(s_target)) < 2:
-                raise ValueError("The drawn target set has one group only; raise target_size.")
+                raise ValueError(
+                    "The drawn target set has one group only; raise target_size."
+                )
             return X_target, s_target
         if s_target is None:
             raise ValueError("X_target was given without s_target; pass both.")

@@ -15,7 +15,9 @@ def _probe_proxy(Z_clean, s):
     The probe is frozen at θ0, so the proxy rewards moving ``Z`` in the
     direction in which that probe already separates the groups.
     """
-    probe = LogisticRegression(max_iter=1000).fit(Z_clean.detach().cpu().numpy(), s.cpu().numpy())
+    probe = LogisticRegression(max_iter=1000).fit(
+        Z_clean.detach().cpu().numpy(), s.cpu().numpy()
+    )
     weight = torch.as_tensor(probe.coef_[0], dtype=Z_clean.dtype, device=Z_clean.device)
     bias = float(probe.intercept_[0])
 
@@ -55,8 +57,12 @@ def make_proxy(name, encode_clean, s):
 
 def flat_grad(output, params, *, create_graph=False):
     """Gradient of ``output`` w.r.t. ``params`` as one flat vector."""
-    grads = torch.autograd.grad(output, params, create_graph=create_graph, allow_unused=True)
-    return torch.cat(
-        [torch.zeros_like(p).flatten() if g is None else g.flatten() for g, p in zip(grads, params, strict=True)]
+    grads = torch.autograd.grad(
+        output, params, create_graph=create_graph, allow_unused=True
     )
-
+    return torch.cat(
+        [
+            torch.zeros_like(p).flatten() if g is None else g.flatten()
+            for g, p in zip(grads, params, strict=True)
+        ]
+    )

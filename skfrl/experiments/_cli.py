@@ -23,9 +23,14 @@ def _add_demo(subparsers):
         help="german ships with skfrl (offline); adult needs SKFRL_DATA_HOME "
         "or internet (default: %(default)s)",
     )
-    parser.add_argument("--seeds", type=int, default=3, help="paired seeds (default: %(default)s)")
     parser.add_argument(
-        "--ratio", type=float, default=0.1, help="poisoning ratio (default: %(default)s)"
+        "--seeds", type=int, default=3, help="paired seeds (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--ratio",
+        type=float,
+        default=0.1,
+        help="poisoning ratio (default: %(default)s)",
     )
     parser.set_defaults(handler=_demo)
 

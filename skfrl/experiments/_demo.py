@@ -13,7 +13,9 @@ __all__ = ["run_demo"]
 _LOADERS = {"german": fetch_german, "adult": fetch_adult}
 
 
-def run_demo(*, dataset="german", n_seeds=3, poison_ratio=0.1, max_epochs=30, print_fn=print):
+def run_demo(
+    *, dataset="german", n_seeds=3, poison_ratio=0.1, max_epochs=30, print_fn=print
+):
     """Attack CFair with ENG under the fine-tune protocol and print the table.
 
     For each seed: train θ0 on 80 % of the data, then continue it for 10
@@ -58,16 +60,18 @@ def run_demo(*, dataset="german", n_seeds=3, poison_ratio=0.1, max_epochs=30, pr
             seed=seed,
         )
         bce = {r["condition"]: r["probe_bce"] for r in records}
-        rows.append({"seed": seed, **bce, "ENG - duplicates": bce["ENG"] - bce["duplicates"]})
+        rows.append(
+            {"seed": seed, **bce, "ENG - duplicates": bce["ENG"] - bce["duplicates"]}
+        )
         print_fn(f"  seed {seed}: " + ", ".join(f"{k} {v:.4f}" for k, v in bce.items()))
     table = pd.DataFrame(rows).set_index("seed")
     wins = int((table["ENG - duplicates"] < 0).sum())
     print_fn("\nprobe BCE of s from Z on held-out data (nats; lower = more leakage):")
     print_fn(table.round(4).to_string())
     diff = table["ENG - duplicates"]
+    spread = diff.std(ddof=1) if len(diff) > 1 else 0.0
     print_fn(
-        f"\nENG - duplicates: {diff.mean():+.4f} ± {diff.std(ddof=1) if len(diff) > 1 else 0:.4f} "
-        f"nats, ENG leaks more in {wins}/{len(table)} seeds."
+        f"\nENG - duplicates: {diff.mean():+.4f} ± {spread:.4f} nats, "
+        f"ENG leaks more in {wins}/{len(table)} seeds."
     )
     return table
-

@@ -93,9 +93,17 @@ def run_paired_trial(
     theta0 = clone(victim).set_params(random_state=seed)
     theta0.fit(X_tr, y_tr, sensitive_features=s_tr)
     theta0_seconds = time.perf_counter() - start
-    common = dict(protocol=protocol, n_epochs=n_epochs, n_average=n_average, random_state=seed + 100)
+    common = dict(
+        protocol=protocol,
+        n_epochs=n_epochs,
+        n_average=n_average,
+        random_state=seed + 100,
+    )
     records = [
-        _record("clean", poisoned_victim_leakage(theta0, X_tr, y_tr, s_tr, held_out, **common))
+        _record(
+            "clean",
+            poisoned_victim_leakage(theta0, X_tr, y_tr, s_tr, held_out, **common),
+        )
     ]
     for name, attack in attacks.items():
         if callable(attack):
@@ -109,9 +117,13 @@ def run_paired_trial(
             random_state=seed + 1000,
         )
         start = time.perf_counter()
-        X_res, y_res, s_res = poisoner.fit_resample(X_tr, y_tr, s_tr, X_target=X_ta, s_target=s_ta)
+        X_res, y_res, s_res = poisoner.fit_resample(
+            X_tr, y_tr, s_tr, X_target=X_ta, s_target=s_ta
+        )
         craft_seconds = time.perf_counter() - start
-        result = poisoned_victim_leakage(theta0, X_res, y_res, s_res, held_out, **common)
+        result = poisoned_victim_leakage(
+            theta0, X_res, y_res, s_res, held_out, **common
+        )
         records.append(
             _record(
                 name,

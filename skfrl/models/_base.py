@@ -14,7 +14,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -22,8 +26,8 @@ from skorch.dataset import ValidSplit
 
 from ..nn import FRLNet, TensorBatchIterator
 from ..utils import check_X_y_s, draw_seed, forked_torch_rng
-from ..utils.validation import split_sensitive_columns
 from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils.validation import split_sensitive_columns
 
 __all__ = ["BaseTorchRepresentation"]
 
@@ -85,7 +89,8 @@ class BaseTorchRepresentation(
             Training features, ideally standardised.
         y : array-like of shape (n_samples,), default=None
             Task labels (required by models with a task head).
-        sensitive_features : array-like of shape (n_samples,) or (n_samples, k), default=None
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, k), \
+            default=None
             The binary sensitive attribute s. Without it the fairness terms
             are off and a ``UserWarning`` says so.
 
@@ -111,7 +116,8 @@ class BaseTorchRepresentation(
             Training features.
         y : array-like of shape (n_samples,), default=None
             Task labels; must be among ``classes_`` after the first call.
-        sensitive_features : array-like of shape (n_samples,) or (n_samples, k), default=None
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, k), \
+            default=None
             The binary sensitive attribute s.
 
         Returns
@@ -210,7 +216,11 @@ class BaseTorchRepresentation(
         Xd = {"X": self._to_tensor(X)}
         if s_codes is not None:
             Xd["s"] = torch.as_tensor(s_codes, device=self.net_.device)
-        y_t = None if y_codes is None else torch.as_tensor(y_codes, device=self.net_.device)
+        y_t = (
+            None
+            if y_codes is None
+            else torch.as_tensor(y_codes, device=self.net_.device)
+        )
         self.net_.criterion_.update_weights(y_t, Xd.get("s"))
         self.net_.fit_epochs(Xd, y_t, epochs)
         self.n_iter_ += epochs
@@ -309,7 +319,9 @@ class BaseTorchRepresentation(
         s_t = self._encode_s(s)
         y_t = None
         if y is not None and self._requires_y:
-            y_t = torch.as_tensor(self._encode_y(np.asarray(y), reset=False), device=device)
+            y_t = torch.as_tensor(
+                self._encode_y(np.asarray(y), reset=False), device=device
+            )
         module = self.net_.module_
         was_training = module.training
         module.eval()  # stochastic encoders use their posterior mean: no RNG draw
@@ -324,8 +336,14 @@ class BaseTorchRepresentation(
         if s is None or self.sensitive_groups_ is None:
             return None
         s = np.asarray(s)
-        rows = s.ravel().tolist() if s.ndim == 1 or s.shape[1] == 1 else map(tuple, s.tolist())
-        lookup = {group: code for code, group in enumerate(self.sensitive_groups_.tolist())}
+        rows = (
+            s.ravel().tolist()
+            if s.ndim == 1 or s.shape[1] == 1
+            else map(tuple, s.tolist())
+        )
+        lookup = {
+            group: code for code, group in enumerate(self.sensitive_groups_.tolist())
+        }
         try:
             codes = [lookup[row] for row in rows]
         except KeyError as exc:

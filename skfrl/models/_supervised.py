@@ -95,4 +95,6 @@ class SupervisedEncoder(BaseTorchRepresentation):
         )
 
 
-fill_docstring(SupervisedEncoder, max_epochs=30, batch_size=256, lr=1e-3, optimizer="adam")
+fill_docstring(
+    SupervisedEncoder, max_epochs=30, batch_size=256, lr=1e-3, optimizer="adam"
+)

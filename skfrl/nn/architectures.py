@@ -65,6 +65,7 @@ class AdversarialNet(nn.Module):
         )
 
     def encode(self, X: torch.Tensor) -> torch.Tensor:
+        """Return the representation ``Z``, shape (batch, n_components)."""
         return self.encoder(X)
 
     def forward(self, X: torch.Tensor, s: torch.Tensor | None = None):
@@ -124,6 +125,7 @@ class ConditionalVAENet(nn.Module):
         self._generator = None
 
     def encode(self, X: torch.Tensor) -> torch.Tensor:
+        """Return the posterior mean, shape (batch, n_components)."""
         return self.encoder(X)[0]
 
     def _noise_like(self, mean: torch.Tensor) -> torch.Tensor:

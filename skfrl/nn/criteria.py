@@ -9,7 +9,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .losses import balanced_class_weights, gaussian_kl_standard_normal, pairwise_gaussian_kl
+from .losses import (
+    balanced_class_weights,
+    gaussian_kl_standard_normal,
+    pairwise_gaussian_kl,
+)
 
 __all__ = ["AdversarialLoss", "ConditionalVAELoss"]
 
@@ -60,6 +64,7 @@ class AdversarialLoss(nn.Module):
                 self.adversary_weight[j].copy_(balanced_class_weights(s[rows], 2))
 
     def forward(self, y_pred, y, s):
+        """Return the scalar loss of one batch."""
         logits, adversary_logits = y_pred
         loss = F.cross_entropy(logits, y, weight=self.task_weight)
         if adversary_logits is None or s is None or self.fairness_weight == 0:
@@ -101,6 +106,7 @@ class ConditionalVAELoss(nn.Module):
         """Nothing to refit: the ICVAE weights are hyperparameters."""
 
     def forward(self, y_pred, y, s):
+        """Return the scalar loss of one batch."""
         X, reconstruction, mean, log_var, logits = y_pred
         invariance = 0.0 if s is None else self.fairness_weight
         rec = 0.5 * (reconstruction - X).pow(2).sum(dim=1).mean()

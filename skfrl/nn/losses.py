@@ -67,7 +67,9 @@ def euclidean_score(Z: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     return (Z[s == 1].mean(dim=0) - Z[s == 0].mean(dim=0)).pow(2).sum()
 
 
-def gaussian_kl_standard_normal(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+def gaussian_kl_standard_normal(
+    mean: torch.Tensor, log_var: torch.Tensor
+) -> torch.Tensor:
     """Per-sample ``KL(N(mean, exp(log_var)) || N(0, I))``, shape (batch,)."""
     return 0.5 * (mean.pow(2) + log_var.exp() - 1.0 - log_var).sum(dim=1)
 

@@ -11,7 +11,12 @@ from torch import nn
 
 __all__ = ["MLP", "GaussianEncoder", "GradientReversal", "grad_reverse"]
 
-_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU, "leaky_relu": nn.LeakyReLU}
+_ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+    "leaky_relu": nn.LeakyReLU,
+}
 
 
 def make_activation(name: str) -> nn.Module:
@@ -83,6 +88,7 @@ class GradientReversal(nn.Module):
         self.weight = weight
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return ``x`` unchanged; its gradient is reversed."""
         return grad_reverse(x, self.weight)
 
 
@@ -115,5 +121,6 @@ class GaussianEncoder(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return the mean and the clamped log-variance, each (batch, n_components)."""
         mean, log_var = self.net(x).chunk(2, dim=1)  # (batch, n_components) each
         return mean, log_var.clamp(-10.0, 10.0)

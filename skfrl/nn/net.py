@@ -6,6 +6,8 @@ training set lives on the device as tensors and every batch is one
 ``index_select`` per tensor.
 """
 
+import contextlib
+
 import torch
 from skorch import NeuralNet
 from torch.utils.data import Subset
@@ -91,9 +93,7 @@ class FRLNet(NeuralNet):
         if not self.initialized_:
             self.initialize()
         self.notify("on_train_begin", X=X, y=y)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # as skorch: keep what trained
             self.fit_loop(X, y, epochs=epochs)
-        except KeyboardInterrupt:
-            pass
         self.notify("on_train_end", X=X, y=y)
         return self

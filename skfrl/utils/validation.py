@@ -123,7 +123,8 @@ def check_X_y_s(
         Numeric features. Never modified: a float32 copy is returned when needed.
     y : array-like of shape (n_samples,), default=None
         Task labels.
-    sensitive_features : array-like of shape (n_samples,) or (n_samples, k), default=None
+    sensitive_features : array-like of shape (n_samples,) or (n_samples, k), \
+            default=None
         The sensitive attribute, see :func:`check_sensitive_features`.
     estimator : estimator instance, default=None
         If given, ``X`` goes through :func:`sklearn.utils.validation.validate_data`,
@@ -262,7 +263,8 @@ def split_sensitive_columns(X, sensitive_feature_ids, sensitive_features=None):
         return X, sensitive_features, None
     if sensitive_features is not None:
         raise ValueError(
-            "Got both sensitive_features and sensitive_feature_ids; give s one way only."
+            "Got both sensitive_features and sensitive_feature_ids; give s one "
+            "way only."
         )
     columns = select_columns(X, sensitive_feature_ids)
     mask = np.ones(np.shape(X)[1], dtype=bool)

@@ -8,9 +8,13 @@ from skfrl.models import CFair
 @pytest.fixture(scope="module")
 def fitted(biased_data):
     X, y, s = biased_data
-    victim = CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0)
+    victim = CFair(
+        max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0
+    )
     victim.fit(X[:300], y[:300], sensitive_features=s[:300])
-    held_out = HeldOutSplit.from_arrays(X[300:], y[300:], s[300:], np.random.RandomState(0))
+    held_out = HeldOutSplit.from_arrays(
+        X[300:], y[300:], s[300:], np.random.RandomState(0)
+    )
     return victim, held_out, (X[:300], y[:300], s[:300])
 
 
@@ -27,7 +31,15 @@ def test_poisoned_victim_leakage_never_touches_theta0(fitted, protocol):
     victim, held_out, (X, y, s) = fitted
     Z_before = victim.transform(X)
     result = poisoned_victim_leakage(
-        victim, X, y, s, held_out, protocol=protocol, n_epochs=3, n_average=2, random_state=1
+        victim,
+        X,
+        y,
+        s,
+        held_out,
+        protocol=protocol,
+        n_epochs=3,
+        n_average=2,
+        random_state=1,
     )
     np.testing.assert_array_equal(victim.transform(X), Z_before)
     assert len(result["probe_bce_by_epoch"]) == 2

@@ -29,7 +29,9 @@ def test_one_record_per_condition_clean_first(records):
 
 def test_attacks_share_base_rows_and_budget(records):
     _, duplicate, eng = records
-    assert duplicate["n_poison"] == eng["n_poison"] == 24  # 10 % of the 240 training rows
+    assert (
+        duplicate["n_poison"] == eng["n_poison"] == 24
+    )  # 10 % of the 240 training rows
     assert duplicate["l0"] == 0
     assert eng["l0"] > 0
 
