@@ -1,9 +1,12 @@
-"""scikit-learn's estimator checks on every public skfrl estimator."""
+"""scikit-learn's checks on every model, and the poisoner contract on every attack."""
 
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skfrl.attacks import FairRepresentationPoisoner
+from skfrl.models import CFair
 from skfrl.utils.discovery import all_estimators
+from skfrl.utils.estimator_checks import check_poisoner
 
 TINY = dict(max_epochs=2, hidden_layer_sizes=(8,), batch_size=16, random_state=0)
 
@@ -18,3 +21,14 @@ def _instances():
 @parametrize_with_checks(list(_instances()))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("attack", ["duplicate", "sensitive_flip", "random", "raa"])
+def test_poisoner_contract(attack, biased_data):
+    X, y, s = biased_data
+    victim = CFair(
+        max_epochs=1, hidden_layer_sizes=(8,), n_components=4, random_state=0
+    )
+    check_poisoner(
+        FairRepresentationPoisoner(victim, attack=attack, random_state=0), X, y, s
+    )

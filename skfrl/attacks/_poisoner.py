@@ -9,7 +9,12 @@ from sklearn.base import MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BasePoisoner, check_differentiable_encoder
-from ..utils import check_poison_ratio, check_sensitive_features, check_X_y_s
+from ..utils import (
+    check_poison_ratio,
+    check_sensitive_features,
+    check_X_y_s,
+    draw_seed,
+)
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ._base import BaseAttack
 from ._registry import ATTACK_ALIASES, resolve_attack
@@ -57,7 +62,8 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         be a step of an ``imblearn.pipeline.Pipeline``; the victim is fitted
         on the other columns.
     random_state : int, RandomState instance or None, default=None
-        Seeds everything random: target set, base rows, crafting.
+        Seeds everything random: target set, base rows, crafting, and the
+        clean victim when ``estimator`` has ``random_state=None``.
     verbose : int, default=0
         Passed to attacks that report progress.
 
@@ -174,7 +180,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
                 self.estimator, attack_name=f"attack={type(attack).__name__}()"
             )
         X_target, s_target = self._target_set(X, s, groups, X_target, s_target, rng)
-        self.estimator_ = self._fit_victim(X, y, groups[s])
+        self.estimator_ = self._fit_victim(X, y, groups[s], rng)
         poisons = attack.craft(
             self.estimator_,
             X,
@@ -193,11 +199,13 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         self.perturbation_norms_ = _norms(self.perturbations_)
         return poisons.X, poisons.y, poisons.s, poisons.base_indices
 
-    def _fit_victim(self, X, y, s_labels):
+    def _fit_victim(self, X, y, s_labels, rng):
         if self.prefit:
             check_is_fitted(self.estimator)
             return copy.deepcopy(self.estimator)
         victim = clone(self.estimator)
+        if victim.get_params().get("random_state", 0) is None:
+            victim.set_params(random_state=draw_seed(rng))
         if (
             self.sensitive_feature_ids is not None
             and "sensitive_feature_ids" in victim.get_params()

@@ -229,7 +229,9 @@ class BaseTorchRepresentation(
     def _to_tensor(self, X):
         if isinstance(X, torch.Tensor):
             return X.to(device=self.net_.device, dtype=torch.float32)
-        return torch.as_tensor(np.asarray(X, dtype=np.float32), device=self.net_.device)
+        # np.require copies read-only views (pandas copy-on-write) that torch rejects
+        X = np.require(X, dtype=np.float32, requirements="W")
+        return torch.as_tensor(X, device=self.net_.device)
 
     # -- transform ----------------------------------------------------------------
     def transform(self, X):

@@ -7,11 +7,14 @@ from sklearn.base import BaseEstimator
 
 __all__ = ["all_estimators"]
 
-_PUBLIC_MODULES = ("skfrl.models", "skfrl.attacks")
+_PUBLIC_MODULES = ("skfrl.models",)
 
 
 def all_estimators():
-    """Return the public, concrete estimators of skfrl.
+    """Return skfrl's public, concrete scikit-learn estimators (the models).
+
+    Poisoners are samplers, not transformers: they are checked by
+    :func:`skfrl.utils.estimator_checks.check_poisoner` instead.
 
     Returns
     -------

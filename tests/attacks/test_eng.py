@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
+from skfrl.models import CFair
+
+
+def eng_poisoner(attack, random_state=0, **params):
+    victim = CFair(
+        max_epochs=1,
+        hidden_layer_sizes=(8,),
+        n_components=4,
+        batch_size=64,
+        random_state=0,
+    )
+    return FairRepresentationPoisoner(
+        victim, attack=attack, random_state=random_state, **params
+    )
+
+
+@pytest.mark.parametrize("bounds", ["data", (-0.5, 0.5)])
+def test_poisons_respect_the_feature_bounds(bounds, biased_data):
+    X, y, s = biased_data
+    poisoner = eng_poisoner(
+        ENGAttack(max_iter=3, feature_bounds=bounds, init_scale=1.0)
+    )
+    X_res, _, _ = poisoner.fit_resample(X, y, s)
+    low, high = (X.min(0), X.max(0)) if bounds == "data" else bounds
+    assert (X_res[len(X) :] >= low).all() and (X_res[len(X) :] <= high).all()
+
+
+def test_l1_weight_makes_perturbations_sparse(biased_data):
+    mean_l0 = {}
+    for l1_weight in (0.0, 1.0):
+        poisoner = eng_poisoner(ENGAttack(max_iter=10, l1_weight=l1_weight))
+        poisoner.fit_resample(*biased_data)
+        mean_l0[l1_weight] = poisoner.perturbation_norms_["l0"].mean()
+    assert mean_l0[0.0] > 5  # of 6 features
+    assert mean_l0[1.0] < mean_l0[0.0] / 2
+
+
+def test_history_has_one_row_per_step_and_restart(biased_data):
+    poisoner = eng_poisoner(ENGAttack(max_iter=4, n_init=2))
+    poisoner.fit_resample(*biased_data)
+    history = poisoner.history_
+    assert history is poisoner.attack_.history_
+    assert len(history) == 8
+    assert_array_equal(history["restart"], np.repeat([0, 1], 4))
+    assert_array_equal(history["step"], np.tile(np.arange(1, 5), 2))
+    expected = {"matching_loss", "proxy_slope", "poison_grad_norm", "l0", "l1", "l2"}
+    assert expected <= set(history.columns)
+    assert poisoner.attack_.best_restart_ in (0, 1)
+
+
+def test_same_seed_same_poisons(biased_data):
+    def run(seed):
+        return eng_poisoner(ENGAttack(max_iter=3), random_state=seed).fit_resample(
+            *biased_data
+        )
+
+    first, second, other = run(0), run(0), run(1)
+    for a, b in zip(first, second, strict=True):
+        assert_array_equal(a, b)
+    assert not np.array_equal(first[0], other[0])
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_poisons_keep_labels_and_flip_groups_on_request(flip, biased_data):
+    X, y, s = biased_data
+    poisoner = eng_poisoner(ENGAttack(max_iter=2, flip_sensitive=flip))
+    _, y_res, s_res = poisoner.fit_resample(X, y, s)
+    base = poisoner.sample_indices_[len(X) :]
+    assert_array_equal(y_res[len(X) :], y[base])
+    assert_array_equal(s_res[len(X) :], 1 - s[base] if flip else s[base])
+
+
+def test_retrain_protocol_crafts_on_surrogates(biased_data):
+    attack = ENGAttack(max_iter=2, n_surrogates=2)
+    poisoner = eng_poisoner(attack, protocol="retrain", poison_ratio=0.05)
+    X_res, _, _ = poisoner.fit_resample(*biased_data)
+    assert len(X_res) == 420
+    assert len(poisoner.history_) == 2 * 2  # n_init defaults to 2 under retrain
