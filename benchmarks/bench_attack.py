@@ -1,9 +1,10 @@
 """ENG against the honest baselines, paired by seed, on held-out data.
 
 For every seed, ratio and protocol: one clean victim θ0, then clean
-training, unperturbed duplicates, duplicates with s flipped, ENG, and random
-noise with the L2 norm of ENG's perturbations, all from the same θ0, base
-rows and shuffling (see ``skfrl.experiments.run_paired_trial``). Prints the
+training, unperturbed duplicates, duplicates with s flipped, ENG, random
+noise with the L2 norm of ENG's perturbations, and ENG with s flipped, all
+from the same θ0, base rows and shuffling (see
+``skfrl.experiments.run_paired_trial``). Prints the
 probe BCE of s on the target set (averaged over the last epochs) and the
 paired differences, and writes every record to ``<out>/records.csv``.
 
@@ -44,6 +45,7 @@ def conditions():
         "random (ENG norm)": lambda records: RandomPerturbationAttack(
             scale=records[-1]["l2"]
         ),
+        "ENG, s flipped": ENGAttack(flip_sensitive=True),
     }
 
 
