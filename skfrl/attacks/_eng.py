@@ -12,6 +12,7 @@ target set. The smooth part takes Adam steps, the L1 part a proximal
 is exactly sparse; every step ends with a projection onto the feature domain.
 """
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -63,6 +64,11 @@ class ENGAttack(BaseAttack):
         Victims the gradients are matched on, averaged: the clean victim plus
         ``n_surrogates - 1`` copies trained with other seeds (Witches' Brew).
         None gives 1 (fine-tune) or 3 (retrain).
+    lookahead_epochs : int, default=0
+        Also match on the points the fine-tuning trajectory will pass: a
+        copy of the clean victim continued for 1, 2, ... ``lookahead_epochs``
+        epochs (``partial_fit``) on the training data plus unperturbed copies
+        of the base rows. Needs ``partial_fit``; 0 matches at θ0 only.
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
@@ -129,6 +135,7 @@ class ENGAttack(BaseAttack):
         "step_size": [Interval(Real, 0, None, closed="neither")],
         "n_init": [Interval(Integral, 1, None, closed="left"), None],
         "n_surrogates": [Interval(Integral, 1, None, closed="left"), None],
+        "lookahead_epochs": [Interval(Integral, 0, None, closed="left")],
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "feature_bounds": [StrOptions({"data"}), tuple, None],
         "flip_sensitive": ["boolean"],
@@ -146,6 +153,7 @@ class ENGAttack(BaseAttack):
         step_size=0.05,
         n_init=None,
         n_surrogates=None,
+        lookahead_epochs=0,
         match_on="encoder",
         feature_bounds="data",
         flip_sensitive=False,
@@ -159,6 +167,7 @@ class ENGAttack(BaseAttack):
         self.step_size = step_size
         self.n_init = n_init
         self.n_surrogates = n_surrogates
+        self.lookahead_epochs = lookahead_epochs
         self.match_on = match_on
         self.feature_bounds = feature_bounds
         self.flip_sensitive = flip_sensitive
@@ -179,7 +188,7 @@ class ENGAttack(BaseAttack):
         groups = context["groups"]
         # Base rows first: the same random_state then gives DuplicateAttack's rows.
         idx = sample_base_indices(len(X), n_poison, rng)
-        surrogates = self._surrogates(victim, X, y, groups[s], protocol, rng)
+        surrogates = self._surrogates(victim, X, y, groups[s], idx, protocol, rng)
         X_target, s_target = context["X_target"], context["s_target"]
         params = [self._parameters(sur) for sur in surrogates]
         targets = [
@@ -221,13 +230,23 @@ class ENGAttack(BaseAttack):
         X_poison = (problem.x0 + delta).cpu().numpy()
         return Poisons(X_poison, y[idx].copy(), s_poison, idx)
 
-    def _surrogates(self, victim, X, y, s_labels, protocol, rng):
+    def _surrogates(self, victim, X, y, s_labels, idx, protocol, rng):
+        """The victims to match on: θ0, seeds for retrain, look-ahead copies."""
         surrogates = [victim]
         for _ in range(self._resolved("n_surrogates", protocol) - 1):
             surrogate = clone(victim)
             if "random_state" in surrogate.get_params():
                 surrogate.set_params(random_state=draw_seed(rng))
             surrogates.append(surrogate.fit(X, y, sensitive_features=s_labels))
+        if self.lookahead_epochs:
+            # Where fine-tuning will take θ0: train a copy on clean data plus
+            # unperturbed copies of the base rows, matching at each epoch.
+            X_more, y_more = np.r_[X, X[idx]], np.r_[y, y[idx]]
+            s_more = np.r_[s_labels, s_labels[idx]]
+            ahead = copy.deepcopy(victim)
+            for _ in range(self.lookahead_epochs):
+                ahead.partial_fit(X_more, y_more, sensitive_features=s_more)
+                surrogates.append(copy.deepcopy(ahead))
         return surrogates
 
     def _parameters(self, surrogate):

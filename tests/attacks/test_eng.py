@@ -81,3 +81,28 @@ def test_retrain_protocol_crafts_on_surrogates(biased_data):
     X_res, _, _ = poisoner.fit_resample(*biased_data)
     assert len(X_res) == 420
     assert len(poisoner.history_) == 2 * 2  # n_init defaults to 2 under retrain
+
+
+def test_lookahead_matches_along_the_finetune_trajectory(biased_data, monkeypatch):
+    seen = []
+    original = ENGAttack._surrogates
+
+    def spy(self, *args, **kwargs):
+        surrogates = original(self, *args, **kwargs)
+        seen.append([s.n_iter_ for s in surrogates])
+        return surrogates
+
+    monkeypatch.setattr(ENGAttack, "_surrogates", spy)
+    poisoner = eng_poisoner(ENGAttack(max_iter=2, lookahead_epochs=2))
+    poisoner.fit_resample(*biased_data)
+    # θ0 (1 epoch), then copies continued 1 and 2 more epochs
+    assert seen == [[1, 2, 3]]
+    assert poisoner.estimator_.n_iter_ == 1
+
+
+@pytest.mark.parametrize("proxy", ["sfld", "euclidean", "probe_bce"])
+def test_every_proxy_crafts_finite_poisons(proxy, biased_data):
+    poisoner = eng_poisoner(ENGAttack(max_iter=2, proxy=proxy))
+    X_res, _, _ = poisoner.fit_resample(*biased_data)
+    assert np.isfinite(X_res).all()
+    assert np.isfinite(poisoner.attack_.proxy_clean_)
