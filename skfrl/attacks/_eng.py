@@ -231,7 +231,7 @@ class ENGAttack(BaseAttack):
         return Poisons(X_poison, y[idx].copy(), s_poison, idx)
 
     def _surrogates(self, victim, X, y, s_labels, idx, protocol, rng):
-        """The victims to match on: θ0, seeds for retrain, look-ahead copies."""
+        """Return the victims to match on: θ0, other seeds, look-ahead copies."""
         surrogates = [victim]
         for _ in range(self._resolved("n_surrogates", protocol) - 1):
             surrogate = clone(victim)
