@@ -222,8 +222,10 @@ class BaseTorchRepresentation(
             else torch.as_tensor(y_codes, device=self.net_.device)
         )
         self.net_.criterion_.update_weights(y_t, Xd.get("s"))
+        n_before = len(self.net_.history)
         self.net_.fit_epochs(Xd, y_t, epochs)
-        self.n_iter_ += epochs
+        # Callbacks such as EarlyStopping may end training before ``epochs``.
+        self.n_iter_ += len(self.net_.history) - n_before
         return self
 
     def _to_tensor(self, X):

@@ -69,9 +69,10 @@ def grad_reverse(x: torch.Tensor, weight: float = 1.0) -> torch.Tensor:
     """Identity in the forward pass, gradient times ``-weight`` backwards.
 
     Written with ``detach`` instead of a custom autograd function so that it
-    stays differentiable to any order.
+    stays differentiable to any order; ``x.detach() - x`` is exactly zero, so
+    the forward pass returns ``x`` bit for bit whatever ``weight`` is.
     """
-    return x.detach() * (1.0 + weight) - x * weight
+    return x.detach() + weight * (x.detach() - x)
 
 
 class GradientReversal(nn.Module):
