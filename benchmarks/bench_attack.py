@@ -38,9 +38,9 @@ VICTIMS = {
 LOADERS = {"adult": fetch_adult, "german": fetch_german}
 
 
-def conditions():
+def conditions(names=None):
     """Attacks in run order; the random control reads ENG's mean L2 norm."""
-    return {
+    every = {
         "duplicates": "duplicate",
         "s-flipped duplicates": "sensitive_flip",
         "ENG at θ0 (paper)": ENGAttack(lookahead_epochs=0),
@@ -50,6 +50,10 @@ def conditions():
         ),
         "ENG, s flipped": ENGAttack(flip_sensitive=True),
     }
+    names = names or list(every)
+    if "random (ENG norm)" in names and "ENG" not in names:
+        raise ValueError("the random control needs the ENG condition before it")
+    return {name: every[name] for name in every if name in names}
 
 
 def summarise(records):
@@ -99,6 +103,12 @@ def main():
         help="epochs on the poisoned data (retrain: 30)",
     )
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--conditions",
+        nargs="+",
+        choices=list(conditions()),
+        help="subset of the conditions (default: all; duplicates always run)",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench_out/attack"))
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -116,7 +126,9 @@ def main():
                         y,
                         s,
                         victim=VICTIMS[victim_name](),
-                        attacks=conditions(),
+                        attacks=conditions(
+                            args.conditions and ["duplicates", *args.conditions]
+                        ),
                         poison_ratio=ratio,
                         seed=seed,
                         protocol=protocol,

@@ -44,10 +44,11 @@ class HeldOutSplit:
         return cls(X[first], y[first], s[first], X[second], y[second], s[second])
 
 
-def _leakage(victim, held_out):
+def _leakage(victim, held_out, probe):
     return probe_bce(
         victim.transform(held_out.X_eval),
         held_out.s_eval,
+        probe=probe,
         Z_fit=victim.transform(held_out.X_fit),
         s_fit=held_out.s_fit,
     )
@@ -63,6 +64,7 @@ def poisoned_victim_leakage(
     protocol="finetune",
     n_epochs=10,
     n_average=5,
+    probe=None,
     random_state=None,
 ):
     """Train the victim on ``(X_train, y_train, s_train)`` and measure leakage.
@@ -82,6 +84,10 @@ def poisoned_victim_leakage(
         Epochs of ``partial_fit``.
     n_average : int, default=5
         Number of last epochs whose probe BCE is averaged.
+    probe : classifier, default=None
+        The probe of :func:`~skfrl.metrics.probe_bce` (a logistic regression
+        by default); small target sets call for a regularised one, e.g.
+        ``LogisticRegressionCV``.
     random_state : int or None, default=None
         Seed of the fresh victim under ``retrain``.
 
@@ -101,7 +107,7 @@ def poisoned_victim_leakage(
     for epoch in range(n_epochs):
         victim.partial_fit(X_train, y_train, sensitive_features=s_train)
         if epoch >= n_epochs - n_average:
-            by_epoch.append(_leakage(victim, held_out))
+            by_epoch.append(_leakage(victim, held_out, probe))
     downstream = downstream_fairness(
         victim.transform(held_out.X_fit),
         held_out.y_fit,
