@@ -52,6 +52,7 @@ def run_paired_trial(
     n_epochs=10,
     n_average=5,
     target_fraction=0.2,
+    probe=None,
 ):
     """Run the clean condition and each attack against one shared θ0.
 
@@ -78,6 +79,8 @@ def run_paired_trial(
         Epochs trained on the poisoned data; epochs averaged.
     target_fraction : float, default=0.2
         Size of D_ta.
+    probe : classifier, default=None
+        Probe of the leakage measurement (see :func:`poisoned_victim_leakage`).
 
     Returns
     -------
@@ -85,7 +88,8 @@ def run_paired_trial(
         One per condition (``"clean"`` first): ``condition``, ``probe_bce``,
         ``probe_bce_by_epoch``, downstream accuracy and fairness gaps,
         ``craft_seconds``, ``train_seconds``, ``n_poison``, mean perturbation
-        norms ``l0``/``l1``/``l2``, and the seed.
+        norms ``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
+        feature, the share of poisons that change it), and the seed.
     """
     X_tr, y_tr, s_tr, X_ta, y_ta, s_ta = _split(X, y, s, seed, target_fraction)
     held_out = HeldOutSplit.from_arrays(X_ta, y_ta, s_ta, np.random.RandomState(seed))
@@ -97,6 +101,7 @@ def run_paired_trial(
         protocol=protocol,
         n_epochs=n_epochs,
         n_average=n_average,
+        probe=probe,
         random_state=seed + 100,
     )
     records = [
@@ -130,6 +135,9 @@ def run_paired_trial(
                 result,
                 craft_seconds=craft_seconds,
                 n_poison=poisoner.n_poison_,
+                feature_change_frequency=(poisoner.perturbations_ != 0)
+                .mean(axis=0)
+                .tolist(),
                 **poisoner.perturbation_norms_.mean().to_dict(),
             )
         )

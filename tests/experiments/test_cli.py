@@ -26,3 +26,108 @@ def test_demo_prints_a_paired_table():
         table.loc[0, "ENG"] - table.loc[0, "duplicates"]
     )
     assert any("ENG leaks more in" in line for line in lines)
+
+
+def test_help_explains_run_and_report(capsys):
+    for command, options in [
+        (
+            "run",
+            [
+                "--preset",
+                "--config",
+                "--out",
+                "--n-jobs",
+                "--backend",
+                "--scheduler",
+                "--protocol",
+                "--dry-run",
+                "--quiet",
+            ],
+        ),
+        ("report", ["results", "--out-dir"]),
+    ]:
+        with pytest.raises(SystemExit) as exc:
+            main([command, "--help"])
+        assert exc.value.code == 0
+        out = capsys.readouterr().out
+        assert all(option in out for option in options)
+
+
+def test_run_needs_a_preset_or_a_config(tmp_path):
+    with pytest.raises(SystemExit, match="give --preset, --config or both"):
+        main(["run", "--out", str(tmp_path)])
+
+
+def test_config_file_overrides_the_preset_and_protocol_overrides_both(tmp_path):
+    from skfrl.experiments._cli import _run_config
+
+    path = tmp_path / "more.toml"
+    path.write_text("seeds = 5\npoison_ratios = [0.05, 0.1]\n")
+    args = build_parser().parse_args(
+        [
+            "run",
+            "--preset",
+            "quick",
+            "--config",
+            str(path),
+            "--out",
+            "x",
+            "--protocol",
+            "retrain",
+        ]
+    )
+    config = _run_config(args)
+    assert config["datasets"] == ["german"] and config["seeds"] == [0, 1, 2, 3, 4]
+    assert config["poison_ratios"] == [0.05, 0.1]
+    assert config["protocols"] == ["retrain"]
+
+
+def test_invalid_config_is_a_clear_exit(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('datasets = ["mnist"]\n')
+    with pytest.raises(SystemExit, match="Unknown dataset 'mnist'"):
+        main(["run", "--preset", "quick", "--config", str(path), "--out", "x"])
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "paper"
+    assert (
+        main(
+            [
+                "run",
+                "--preset",
+                "paper",
+                "--out",
+                str(out),
+                "--dry-run",
+                "--n-jobs",
+                "2",
+            ]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "120 cells, 0 already done, 120 to run on 2 worker(s); estimated" in text
+    assert not out.exists()
+
+
+def test_report_writes_tables_and_plots(tiny_run, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    out, _ = tiny_run
+    assert main(["report", str(out), "--out-dir", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("| dataset | victim |")
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "table.md",
+        "table.csv",
+        "leakage_synthetic_finetune.png",
+        "fairness_synthetic_finetune.png",
+        "feature_change_synthetic_finetune.png",
+    }
+
+
+def test_report_of_an_empty_folder_is_a_clear_exit(tmp_path):
+    with pytest.raises(SystemExit, match="no finished cell"):
+        main(["report", str(tmp_path)])
+    with pytest.raises(SystemExit, match="No results folder"):
+        main(["report", str(tmp_path / "missing")])

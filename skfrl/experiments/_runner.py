@@ -1,0 +1,317 @@
+"""Run a grid of paired poisoning trials, one cell at a time, resumably.
+
+Each cell (dataset, victim, poisoning ratio, seed, protocol) runs
+:func:`run_paired_trial` once with all the grid's attacks, so they share the
+clean victim θ0, the base rows and the ``"duplicate"`` control. Cells run in
+parallel with joblib (loky processes, or Dask workers), each on one torch
+thread; the parent writes each finished cell to the result store at once.
+"""
+
+import json
+import logging
+import math
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import joblib
+import numpy as np
+import torch
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
+
+from .. import __version__
+from ._config import (
+    DATASET_SIZES,
+    build_attack,
+    build_victim,
+    expand_grid,
+    load_config,
+    load_dataset,
+)
+from ._store import (
+    cell_id,
+    cell_path,
+    load_results,
+    prepare_store,
+    write_cell,
+    write_meta,
+)
+from ._trial import run_paired_trial
+
+__all__ = ["run_experiment"]
+
+# Cost model of a cell on one CPU thread, fitted to cells of German and of
+# Adult's size measured on a shared 2-core machine. Per victim class: seconds
+# per epoch = overhead + row cost × training rows, and the cost of an ENG
+# step relative to CFair's.
+_VICTIM_COSTS = {
+    "CFair": (0.07, 7e-6, 1.0),
+    "AdvFRL": (0.07, 8.5e-6, 1.0),
+    "ICVAE": (0.15, 7e-5, 2.5),
+    "SupervisedEncoder": (0.05, 7e-6, 1.0),
+}
+_PROBE_SECONDS = (0.04, 4.5e-5)  # one probe BCE: overhead, per target row
+_CRAFT_STEP_SECONDS = (0.005, 8e-7)  # one ENG step: overhead, per training row
+
+_COLUMNS = [
+    "cell_id",
+    "dataset",
+    "victim",
+    "protocol",
+    "poison_ratio",
+    "seed",
+    "condition",
+    "probe_bce",
+    "delta_bce_vs_duplicate",
+    "delta_bce_vs_clean",
+    "downstream_accuracy",
+    "demographic_parity_difference",
+    "equalized_odds_difference",
+    "n_poison",
+    "l0",
+    "l1",
+    "l2",
+    "theta0_seconds",
+    "craft_seconds",
+    "cell_seconds",
+    "probe_bce_by_epoch",
+    "feature_change_frequency",
+    "skfrl_version",
+    "cell_config",
+]
+
+
+def run_experiment(config, out, *, n_jobs=1, backend="loky", scheduler=None, verbose=1):
+    """Run every cell of a configuration not yet in ``out``; return the results.
+
+    A cell is one (dataset, victim, poisoning ratio, seed, protocol). It
+    trains one clean victim θ0 and measures, against that same θ0 and the
+    same base rows, the clean condition, the ``"duplicate"`` control (always
+    run, even when the configuration omits it) and every attack of the grid.
+    Each finished cell is written to ``<out>/cells/`` at once, so an
+    interrupted run loses no finished cell and a rerun skips them.
+
+    Parameters
+    ----------
+    config : dict, str or path-like
+        A configuration dict, a preset name (``"quick"``, ``"paper"``) or a
+        TOML file; see :func:`check_config`.
+    out : str or path-like
+        Output folder; created if needed. It may already hold results.
+    n_jobs : int, default=1
+        Cells run at once under ``backend="loky"`` (-1: one per core), or
+        workers of the local Dask cluster started when ``backend="dask"``
+        and no ``scheduler`` is given. Each cell uses one torch thread.
+    backend : {"loky", "dask"}, default="loky"
+        Local processes, or the workers of a Dask ``distributed`` cluster.
+    scheduler : str, default=None
+        Address of a running Dask scheduler (``backend="dask"`` only); every
+        worker then takes cells, and ``n_jobs`` is ignored.
+    verbose : int, default=1
+        0 is silent; 1 prints the plan with its estimated runtime, a progress
+        bar and one line per finished cell.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        The records of the configuration's cells, as :func:`load_results`.
+
+    See Also
+    --------
+    load_results : Read a results folder.
+    summarise : The paper-style table of a results frame.
+
+    Examples
+    --------
+    >>> from skfrl.experiments import run_experiment
+    >>> config = {"datasets": ["synthetic"], "victims": ["cfair"],
+    ...     "attacks": ["sensitive_flip"], "poison_ratios": [0.1], "seeds": 1,
+    ...     "n_epochs": 1, "victim_params": {"max_epochs": 1}}
+    >>> import tempfile
+    >>> results = run_experiment(config, tempfile.mkdtemp(), verbose=0)
+    >>> results["condition"].tolist()
+    ['clean', 'duplicate', 'sensitive_flip']
+    """
+    if backend not in ("loky", "dask"):
+        raise ValueError(f"backend must be 'loky' or 'dask'; got {backend!r}.")
+    if scheduler is not None and backend != "dask":
+        raise ValueError("A scheduler address needs backend='dask'.")
+    config = load_config(config)
+    cells = expand_grid(config)
+    out = Path(out)
+    prepare_store(out)
+    write_meta(out, config)
+    todo = [cell for cell in cells if not cell_path(out, cell).exists()]
+    if verbose and not todo:
+        print(describe_plan(config, cells, todo, 0), flush=True)
+    if todo:
+        _run_cells(todo, out, n_jobs, backend, scheduler, verbose, config, cells)
+    ids = {cell_id(cell) for cell in cells}
+    results = load_results(out)
+    return results[results["cell_id"].isin(ids)].reset_index(drop=True)
+
+
+def _run_cells(todo, out, n_jobs, backend, scheduler, verbose, config, cells):
+    """Run ``todo`` in parallel; store each cell as soon as it finishes."""
+    with _parallel(backend, n_jobs, scheduler) as (parallel, n_workers):
+        if verbose:
+            print(describe_plan(config, cells, todo, n_workers), flush=True)
+        jobs = (joblib.delayed(run_cell)(cell) for cell in todo)
+        with tqdm(total=len(todo), unit="cell", disable=not verbose) as bar:
+            for cell, records in parallel(jobs):
+                write_cell(out, cell, records)
+                bar.update()
+                if verbose:
+                    bar.write(_cell_line(records))
+
+
+@contextmanager
+def _parallel(backend, n_jobs, scheduler):
+    """Yield a joblib ``Parallel`` yielding cells as they finish, and its width."""
+    options = dict(return_as="generator_unordered", batch_size=1)
+    if backend == "loky":
+        yield (
+            joblib.Parallel(n_jobs=n_jobs, backend="loky", **options),
+            joblib.effective_n_jobs(n_jobs),
+        )
+        return
+    from distributed import Client
+
+    if scheduler is None:
+        client = Client(
+            n_workers=joblib.effective_n_jobs(n_jobs),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # not the nanny's shutdown chatter
+        )
+    else:
+        client = Client(scheduler)
+    with client, joblib.parallel_config(backend="dask"):
+        n_workers = sum(client.nthreads().values())
+        yield joblib.Parallel(n_jobs=-1, **options), n_workers
+
+
+def run_cell(cell):
+    """Run one cell on one thread; return it with its tidy records."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # n workers on n cores, no oversubscription
+    start = time.perf_counter()
+    try:
+        with threadpool_limits(limits=1):
+            records = _paired_records(cell)
+    finally:
+        torch.set_num_threads(previous)
+    seconds = time.perf_counter() - start
+    return cell, [_tidy(cell, record, records, seconds) for record in records]
+
+
+def _paired_records(cell):
+    X, y, s, _ = load_dataset(cell["dataset"])
+    return run_paired_trial(
+        X,
+        y,
+        s,
+        victim=build_victim(cell["victim"], cell["victim_params"]),
+        attacks={
+            name: build_attack(name, cell["attack_params"]) for name in cell["attacks"]
+        },
+        poison_ratio=cell["poison_ratio"],
+        seed=cell["seed"],
+        protocol=cell["protocol"],
+        n_epochs=cell["n_epochs"],
+        n_average=cell["n_average"],
+        target_fraction=cell["target_fraction"],
+    )
+
+
+def _tidy(cell, record, records, seconds):
+    """One row of the store: keys, paired differences, JSON for lists."""
+    bce = {r["condition"]: r["probe_bce"] for r in records}
+    frequency = record.get("feature_change_frequency")
+    if frequency is not None:
+        names = load_dataset(cell["dataset"])[3]
+        frequency = json.dumps(dict(zip(names, frequency, strict=True)))
+    row = {
+        **{key: cell[key] for key in ("dataset", "victim", "protocol")},
+        **{key: cell[key] for key in ("poison_ratio", "seed")},
+        **record,
+        "cell_id": cell_id(cell),
+        "delta_bce_vs_duplicate": record["probe_bce"] - bce["duplicate"],
+        "delta_bce_vs_clean": record["probe_bce"] - bce["clean"],
+        "n_poison": record.get("n_poison", 0),
+        "cell_seconds": seconds,
+        "probe_bce_by_epoch": json.dumps(record["probe_bce_by_epoch"]),
+        "feature_change_frequency": frequency,
+        "skfrl_version": __version__,
+        "cell_config": json.dumps(cell, sort_keys=True),
+    }
+    return {key: row.get(key, math.nan) for key in _COLUMNS}
+
+
+def _cell_line(records):
+    """Return the log line of a cell: its duration and paired differences."""
+    first = records[0]
+    deltas = ", ".join(
+        f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f}"
+        for r in records
+        if r["condition"] != "duplicate"
+    )
+    return (
+        f"{first['dataset']} {first['victim']} {first['protocol']} "
+        f"ratio={first['poison_ratio']:g} seed={first['seed']} "
+        f"({first['cell_seconds']:.0f} s): duplicate BCE "
+        f"{records[1]['probe_bce']:.4f}; ΔBCE vs duplicate: {deltas}"
+    )
+
+
+def estimate_cell_seconds(cell):
+    """Return the estimated seconds of one cell on one thread."""
+    n_rows = DATASET_SIZES[cell["dataset"]]
+    n_train = (1 - cell["target_fraction"]) * n_rows
+    victim = build_victim(cell["victim"], cell["victim_params"])
+    overhead, row, craft_factor = _VICTIM_COSTS[type(victim).__name__]
+    epoch = overhead + row * n_train
+    n_conditions = 1 + len(cell["attacks"])
+    epochs = victim.max_epochs + n_conditions * cell["n_epochs"]
+    probes = n_conditions * cell["n_average"]
+    probe = _PROBE_SECONDS[0] + _PROBE_SECONDS[1] * cell["target_fraction"] * n_rows
+    craft = 0.0
+    if "eng" in cell["attacks"]:
+        eng = build_attack("eng", cell["attack_params"])
+        p = {
+            key: eng._resolved(key, cell["protocol"])
+            for key in ("max_iter", "n_init", "n_surrogates", "lookahead_epochs")
+        }
+        n_models = p["n_surrogates"] + p["lookahead_epochs"]  # matched at once
+        step = _CRAFT_STEP_SECONDS[0] + _CRAFT_STEP_SECONDS[1] * n_train
+        craft = p["max_iter"] * p["n_init"] * n_models * step * craft_factor
+        extra_epochs = (p["n_surrogates"] - 1) * victim.max_epochs
+        craft += (extra_epochs + p["lookahead_epochs"]) * epoch
+    return epoch * epochs + probe * probes + craft
+
+
+def describe_plan(config, cells, todo, n_workers):
+    """Return the line printed before a run: cells to do, estimated time."""
+    head = f"skfrl run {config['name']!r}: {len(cells)} cells, "
+    if not todo:
+        return head + "all already done."
+    seconds = [estimate_cell_seconds(cell) for cell in todo]
+    width = max(1, min(n_workers, len(todo)))
+    # cells are assigned greedily: the slowest cell bounds the wall time
+    wall = max(sum(seconds) / width, max(seconds, default=0.0))
+    return head + (
+        f"{len(cells) - len(todo)} already done, {len(todo)} to run on "
+        f"{n_workers} worker(s); estimated {format_duration(wall)} "
+        f"(~{format_duration(np.mean(seconds))} per cell)."
+    )
+
+
+def format_duration(seconds):
+    """Return ``seconds`` as ``"42 s"``, ``"7 min"`` or ``"3.5 h"``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

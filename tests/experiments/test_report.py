@@ -1,0 +1,98 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from skfrl.experiments import (
+    FeatureChangeDisplay,
+    summarise,
+    summary_to_markdown,
+    write_report,
+)
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+plt = pytest.importorskip("matplotlib.pyplot")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_summary_has_one_row_per_group_with_means_stds_and_wins(fake_results):
+    summary = summarise(fake_results())
+    assert len(summary) == 2 * 2 * 4
+    assert list(summary.columns[:8]) == [
+        "dataset",
+        "victim",
+        "protocol",
+        "poison_ratio",
+        "condition",
+        "n_seeds",
+        "probe_bce_mean",
+        "probe_bce_std",
+    ]
+    for metric in (
+        "delta_bce_vs_duplicate",
+        "delta_bce_vs_clean",
+        "downstream_accuracy",
+        "demographic_parity_difference",
+        "equalized_odds_difference",
+    ):
+        assert {f"{metric}_mean", f"{metric}_std"} <= set(summary.columns)
+    assert summary["condition"].tolist()[:4] == ["clean", "duplicate", "eng", "raa"]
+    eng = summary[(summary["condition"] == "eng") & (summary["poison_ratio"] == 0.1)]
+    np.testing.assert_allclose(eng["delta_bce_vs_duplicate_mean"], -0.12)
+    np.testing.assert_allclose(eng["probe_bce_mean"], 0.51 - 0.12)
+    np.testing.assert_allclose(eng["probe_bce_std"], 0.01)
+    assert (eng["wins"] == 3).all() and (eng["n_seeds"] == 3).all()
+    assert (summary.loc[summary["condition"] == "raa", "wins"] == 0).all()
+
+
+def test_summary_of_a_run(tiny_run):
+    _, results = tiny_run
+    summary = summarise(results)
+    assert len(summary) == 2 * 4  # ratios x conditions
+    assert (summary["n_seeds"] == 2).all()
+
+
+def test_summary_rejects_empty_or_foreign_frames():
+    with pytest.raises(ValueError, match="empty"):
+        summarise(pd.DataFrame())
+    with pytest.raises(ValueError, match="lacks the columns"):
+        summarise(pd.DataFrame({"dataset": ["german"]}))
+
+
+def test_markdown_table(fake_results):
+    text = summary_to_markdown(summarise(fake_results(victims=["cfair"], ratios=[0.1])))
+    lines = text.splitlines()
+    assert lines[0].startswith(
+        "| dataset | victim | protocol | ratio | condition | n |"
+    )
+    assert lines[1].startswith("|---|---|---|---|---|---:|")
+    assert len(lines) == 2 + 4
+    eng = (
+        "| german | cfair | finetune | 0.1 | eng | 3 | 0.390 ± 0.010 | -0.120 ± 0.000 |"
+    )
+    assert eng + " 3/3 |" in text
+    assert "| duplicate | 3 | 0.510 ± 0.010 | 0 | – |" in text
+    one_seed = summary_to_markdown(summarise(fake_results(seeds=[0])))
+    assert "±" not in one_seed  # no spread from one seed
+
+
+def test_write_report_of_a_run(tiny_run, tmp_path):
+    _, results = tiny_run
+    paths = write_report(results, tmp_path)
+    names = [p.name for p in paths]
+    assert names == [
+        "table.md",
+        "table.csv",
+        "leakage_synthetic_finetune.png",
+        "fairness_synthetic_finetune.png",
+        "feature_change_synthetic_finetune.png",
+    ]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert pd.read_csv(tmp_path / "table.csv").shape[0] == 8
+    frequencies = FeatureChangeDisplay.from_results(results).frequencies
+    assert frequencies.index[0] == "informative_0" and len(frequencies) == 20
