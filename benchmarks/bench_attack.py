@@ -4,8 +4,8 @@ For every seed, ratio and protocol: one clean victim θ0, then clean
 training, unperturbed duplicates, duplicates with s flipped, ENG matching at
 θ0 only (the paper's recipe), ENG with its defaults (under fine-tuning it
 also matches two epochs ahead), random noise with the L2 norm of ENG's
-perturbations, and ENG with s flipped, all
-from the same θ0, base rows and shuffling (see
+perturbations, ENG with s flipped, and the black-box baselines RAA, NRAA
+and label flip, all from the same θ0, base rows and shuffling (see
 ``skfrl.experiments.run_paired_trial``). Prints the
 probe BCE of s on the target set (averaged over the last epochs) and the
 paired differences, and writes every record to ``<out>/records.csv``.
@@ -49,6 +49,9 @@ def conditions(names=None):
             scale=records[-1]["l2"]
         ),
         "ENG, s flipped": ENGAttack(flip_sensitive=True),
+        "RAA": "raa",
+        "NRAA": "nraa",
+        "label flip": "label_flip",
     }
     names = names or list(every)
     if "random (ENG norm)" in names and "ENG" not in names:
