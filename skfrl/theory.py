@@ -45,7 +45,7 @@ def min_poison_ratio(clean_grad_norm, cosine, poison_grad_norm):
     Examples
     --------
     >>> from skfrl.theory import min_poison_ratio
-    >>> min_poison_ratio(0.02, 0.5, 0.4)
+    >>> min_poison_ratio(0.05, 0.5, 1.0)
     0.1
     """
     for name, value in [

@@ -241,8 +241,8 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         )
         if not np.array_equal(target_groups, groups):
             raise ValueError(
-                f"s_target has groups {list(target_groups)} but sensitive_features "
-                f"has {list(groups)}."
+                f"s_target has groups {target_groups.tolist()} but sensitive_features "
+                f"has {groups.tolist()}."
             )
         return X_target, codes
 

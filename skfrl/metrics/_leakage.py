@@ -69,7 +69,7 @@ def _probe_proba(Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit):
         if not np.array_equal(fit_groups, groups):
             raise ValueError(
                 f"s_fit has groups {list(fit_groups)} but sensitive_features has "
-                f"{list(groups)}; the probe must be fitted on the same two groups."
+                f"{groups.tolist()}; the probe must be fitted on the same two groups."
             )
         proba = probe.fit(Z_fit, s_fit_codes).predict_proba(Z)
     return s_codes, proba[:, 1]

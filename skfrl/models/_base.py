@@ -156,8 +156,8 @@ class BaseTorchRepresentation(
             )
         elif not reset and not np.array_equal(groups, self.sensitive_groups_):
             raise ValueError(
-                f"sensitive_features has groups {list(groups)} but the model was "
-                f"fitted with {list(self.sensitive_groups_)}."
+                f"sensitive_features has groups {groups.tolist()} but the model was "
+                f"fitted with {self.sensitive_groups_.tolist()}."
             )
         if reset:
             self.sensitive_groups_ = groups
@@ -353,7 +353,7 @@ class BaseTorchRepresentation(
         except KeyError as exc:
             raise ValueError(
                 f"s contains the group {exc.args[0]!r}, unseen in fit "
-                f"(sensitive_groups_={list(self.sensitive_groups_)})."
+                f"(sensitive_groups_={self.sensitive_groups_.tolist()})."
             ) from None
         return torch.as_tensor(codes, dtype=torch.long, device=self.net_.device)
 

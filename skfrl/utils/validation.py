@@ -99,7 +99,7 @@ def check_sensitive_features(
     if len(groups) != 2:
         raise ValueError(
             f"{name} must have exactly two groups (a binary sensitive attribute); "
-            f"got {len(groups)}: {list(groups)[:5]}. Binarise it first, e.g. "
+            f"got {len(groups)}: {groups[:5].tolist()}. Binarise it first, e.g. "
             "s = (age >= 25)."
         )
     return s_codes.astype(np.int64).ravel(), groups
@@ -148,10 +148,18 @@ def check_X_y_s(
             "sensitive_features is required but got None; pass the sensitive "
             "attribute s, one binary group label per row of X."
         )
-    if estimator is not None:
-        X = validate_data(estimator, X, reset=reset, dtype=np.float32)
-    else:
-        X = check_array(X, dtype=np.float32, input_name="X")
+    try:
+        if estimator is not None:
+            X = validate_data(estimator, X, reset=reset, dtype=np.float32)
+        else:
+            X = check_array(X, dtype=np.float32, input_name="X")
+    except ValueError as exc:
+        if "convert" not in str(exc):
+            raise
+        raise ValueError(
+            f"X must be numeric; {exc}. Encode categorical columns first, e.g. "
+            "with a OneHotEncoder."
+        ) from exc
     if y is not None:
         y = column_or_1d(y, warn=True)
         if len(y) != X.shape[0]:
