@@ -160,13 +160,13 @@ def main():
     summary.to_csv(args.out / "summary.csv")
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(summary.to_string())
-    eng = summary.xs("ENG", level="condition")
-    print("\nENG vs duplicates (nats, negative = more leakage):")
-    for index, row in eng.iterrows():
-        print(
-            f"  {index}: {row.d_vs_dup:+.4f} ± {row.d_vs_dup_sd:.4f}, "
-            f"wins {row.wins}/{row.n}"
-        )
+    print("\nvs duplicates (nats, negative = more leakage than the control):")
+    for index, row in summary.iterrows():
+        if index[-1] not in ("clean", "duplicates"):
+            print(
+                f"  {index}: {row.d_vs_dup:+.4f} ± {row.d_vs_dup_sd:.4f}, "
+                f"wins {row.wins}/{row.n}"
+            )
     print(f"\nrecords: {args.out / 'records.csv'}; summary: {args.out / 'summary.csv'}")
 
 
