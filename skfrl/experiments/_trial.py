@@ -87,7 +87,7 @@ def run_paired_trial(
     records : list of dict
         One per condition (``"clean"`` first): ``condition``, ``probe_bce``,
         ``probe_bce_by_epoch``, downstream accuracy and fairness gaps,
-        ``craft_seconds``, ``train_seconds``, ``n_poison``, mean perturbation
+        ``craft_seconds``, ``theta0_seconds``, ``n_poison``, mean perturbation
         norms ``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
         feature, the share of poisons that change it), and the seed.
     """

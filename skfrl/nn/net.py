@@ -83,6 +83,25 @@ class FRLNet(NeuralNet):
     ``None`` and drops its fairness terms.
     """
 
+    def _set_training(self, training=True):
+        """Switch train/eval mode only when the mode changes.
+
+        skorch walks every submodule on every batch, which costs more than a
+        tabular forward pass.
+        """
+        if self.module_.training != training or self.criterion_.training != training:
+            super()._set_training(training)
+
+    def infer(self, x, **fit_params):
+        """Run the module on a batch; skip conversion of on-device tensors."""
+        if (
+            isinstance(x, dict)
+            and not fit_params
+            and all(map(torch.is_tensor, x.values()))
+        ):
+            return self.module_(**x)
+        return super().infer(x, **fit_params)
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Return the criterion's scalar loss for one batch."""
         s = None if X is None else X.get("s")
