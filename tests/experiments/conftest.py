@@ -6,6 +6,16 @@ import pytest
 from skfrl.experiments import run_experiment
 
 
+@pytest.fixture
+def pyplot():
+    """matplotlib's pyplot on the Agg backend, closing every figure afterwards."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    plt = pytest.importorskip("matplotlib.pyplot")
+    yield plt
+    plt.close("all")
+
+
 def _tiny_config(**changes):
     """A grid of synthetic cells that each run in about a second."""
     config = {

@@ -7,15 +7,7 @@ from skfrl.experiments import (
     LeakageVsRatioDisplay,
 )
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
-plt = pytest.importorskip("matplotlib.pyplot")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("pyplot")
 
 
 def test_leakage_display_draws_one_panel_per_victim(fake_results):
@@ -29,11 +21,11 @@ def test_leakage_display_draws_one_panel_per_victim(fake_results):
     assert "ΔBCE vs duplicate" in panel.get_ylabel()
 
 
-def test_leakage_display_on_given_axes_and_filters(fake_results):
+def test_leakage_display_on_given_axes_and_filters(fake_results, pyplot):
     results = pd.concat([fake_results(), fake_results().assign(dataset="adult")])
     with pytest.raises(ValueError, match="several dataset values"):
         LeakageVsRatioDisplay.from_results(results)
-    _, axes = plt.subplots(1, 2)
+    _, axes = pyplot.subplots(1, 2)
     display = LeakageVsRatioDisplay.from_results(
         results, dataset="adult", metric="probe_bce", ax=axes
     )

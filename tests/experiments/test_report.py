@@ -9,15 +9,7 @@ from skfrl.experiments import (
     write_report,
 )
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
-plt = pytest.importorskip("matplotlib.pyplot")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("pyplot")
 
 
 def test_summary_has_one_row_per_group_with_means_stds_and_wins(fake_results):
