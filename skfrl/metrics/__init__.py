@@ -2,10 +2,9 @@
 
 from ._evaluate import evaluate_representation
 from ._fairness import downstream_fairness, fairness_report
+from ._information import fld_score, knn_mutual_info
 from ._leakage import (
     delta_bce,
-    fld_score,
-    knn_mutual_info,
     probe_accuracy,
     probe_auc,
     probe_bce,

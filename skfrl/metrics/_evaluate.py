@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 
 from ..utils._param_validation import HasMethods, Interval, validate_params
 from ._fairness import _check_Z_y, _fairness_record, downstream_fairness
+from ._information import fld_score, knn_mutual_info
 from ._leakage import (
     _accuracy,
     _auc,
@@ -17,8 +18,6 @@ from ._leakage import (
     _check_Z_s,
     _make_default_classifier,
     _probe_proba,
-    fld_score,
-    knn_mutual_info,
     sensitive_entropy,
 )
 

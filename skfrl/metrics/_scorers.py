@@ -5,13 +5,8 @@ from inspect import signature
 from sklearn.utils.metadata_routing import MetadataRequest
 
 from ..utils._param_validation import StrOptions, validate_params
-from ._leakage import (
-    fld_score,
-    knn_mutual_info,
-    probe_accuracy,
-    probe_auc,
-    probe_bce,
-)
+from ._information import fld_score, knn_mutual_info
+from ._leakage import probe_accuracy, probe_auc, probe_bce
 
 _LEAKAGE_METRICS = {
     "fld_score": fld_score,
