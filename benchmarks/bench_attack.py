@@ -43,7 +43,7 @@ def conditions(names=None):
     every = {
         "duplicates": "duplicate",
         "s-flipped duplicates": "sensitive_flip",
-        "ENG at θ0 (paper)": ENGAttack(lookahead_epochs=0),
+        "ENG at θ0 (paper)": ENGAttack(lookahead_epochs=0, max_iter=200),
         "ENG": ENGAttack(),
         "random (ENG norm)": lambda records: RandomPerturbationAttack(
             scale=records[-1]["l2"]

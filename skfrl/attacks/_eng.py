@@ -33,7 +33,7 @@ _DECAY_AT = (3 / 8, 5 / 8, 7 / 8)
 #: Crafting defaults by threat model: fine-tuning needs a light touch; a
 #: victim retrained from scratch needs Witches'-Brew-style ensembles.
 _PROTOCOL_DEFAULTS = {
-    "finetune": dict(max_iter=200, n_init=1, n_surrogates=1, lookahead_epochs=2),
+    "finetune": dict(max_iter=100, n_init=1, n_surrogates=1, lookahead_epochs=2),
     "retrain": dict(max_iter=400, n_init=2, n_surrogates=3, lookahead_epochs=0),
 }
 
@@ -53,8 +53,9 @@ class ENGAttack(BaseAttack):
     l2_weight : float, default=1e-4
         λ2, weight of the mean squared L2 norm (size).
     max_iter : int, default=None
-        Crafting steps per restart; None gives 200 under
-        ``protocol="finetune"`` and 400 under ``"retrain"``.
+        Crafting steps per restart; None gives 100 under
+        ``protocol="finetune"`` (more steps fit θ0 more closely and transfer
+        less; see the user guide) and 400 under ``"retrain"``.
     step_size : float, default=0.05
         Adam learning rate, divided by 10 at 3/8, 5/8 and 7/8 of the steps.
     n_init : int, default=None
