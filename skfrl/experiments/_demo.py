@@ -95,4 +95,10 @@ def run_demo(
         f"\nENG - duplicates: {diff.mean():+.4f} ± {spread:.4f} nats, "
         f"ENG leaks more in {wins}/{len(table)} seeds."
     )
+    if dataset == "german":
+        print_fn(
+            "German's 200-row target set makes single seeds noisy; for a clearer "
+            "picture run `skfrl demo --dataset adult --seeds 8` (Adult from "
+            "SKFRL_DATA_HOME) and see docs/user_guide/results.rst."
+        )
     return table
