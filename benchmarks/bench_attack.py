@@ -66,8 +66,8 @@ def summarise(records):
     base = df[df.condition == "duplicates"].set_index(key)["probe_bce"]
     clean = df[df.condition == "clean"].set_index(key)["probe_bce"]
     df = df.set_index(key)
-    df["d_vs_dup"] = df["probe_bce"] - base.reindex(df.index)
-    df["d_vs_clean"] = df["probe_bce"] - clean.reindex(df.index)
+    df["minus_dup"] = df["probe_bce"] - base.reindex(df.index)
+    df["minus_clean"] = df["probe_bce"] - clean.reindex(df.index)
     df["craft_over_theta0"] = df["craft_seconds"] / df["theta0_seconds"]
     df = df.reset_index()
     groups = df.groupby(
@@ -77,10 +77,10 @@ def summarise(records):
         n=("seed", "size"),
         bce=("probe_bce", "mean"),
         bce_sd=("probe_bce", "std"),
-        d_vs_dup=("d_vs_dup", "mean"),
-        d_vs_dup_sd=("d_vs_dup", "std"),
-        wins=("d_vs_dup", lambda d: int((d < 0).sum())),
-        d_vs_clean=("d_vs_clean", "mean"),
+        minus_dup=("minus_dup", "mean"),
+        minus_dup_sd=("minus_dup", "std"),
+        wins=("minus_dup", lambda d: int((d < 0).sum())),
+        minus_clean=("minus_clean", "mean"),
         accuracy=("downstream_accuracy", "mean"),
         l0=("l0", "mean"),
         craft_over_theta0=("craft_over_theta0", "mean"),
@@ -164,7 +164,7 @@ def main():
     for index, row in summary.iterrows():
         if index[-1] not in ("clean", "duplicates"):
             print(
-                f"  {index}: {row.d_vs_dup:+.4f} ± {row.d_vs_dup_sd:.4f}, "
+                f"  {index}: {row.minus_dup:+.4f} ± {row.minus_dup_sd:.4f}, "
                 f"wins {row.wins}/{row.n}"
             )
     print(f"\nrecords: {args.out / 'records.csv'}; summary: {args.out / 'summary.csv'}")

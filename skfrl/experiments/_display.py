@@ -119,8 +119,9 @@ class LeakageVsRatioDisplay(_RatioDisplay):
     """Leakage against the poisoning ratio: one panel per victim.
 
     One line per condition, mean ± standard deviation over seeds. By default
-    the y axis is the paired ΔBCE vs the duplicates control: below zero, the
-    condition makes the representation leak ``s`` more.
+    the y axis is the paired ΔBCE vs the duplicates control (the paper's
+    convention, :func:`~skfrl.metrics.delta_bce`): above zero, the condition
+    makes the representation leak ``s`` more.
 
     Parameters
     ----------

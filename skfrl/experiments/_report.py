@@ -60,7 +60,7 @@ def summarise(results):
         ``delta_bce_vs_clean``, ``downstream_accuracy``,
         ``demographic_parity_difference`` and ``equalized_odds_difference``,
         and ``wins``: the seeds where the condition leaks more than the
-        duplicates (negative ΔBCE).
+        duplicates (ΔBCE > 0, the paper's convention).
 
     Examples
     --------
@@ -71,7 +71,7 @@ def summarise(results):
     ...     "condition": ["duplicate", "eng"] * 2, "probe_bce": [.5, .4, .6, .7],
     ...     "downstream_accuracy": .8, "demographic_parity_difference": .1,
     ...     "equalized_odds_difference": .1})
-    >>> results["delta_bce_vs_duplicate"] = [0, -.1, 0, .1]
+    >>> results["delta_bce_vs_duplicate"] = [0, .1, 0, -.1]
     >>> results["delta_bce_vs_clean"] = 0.0
     >>> summarise(results)[["condition", "n_seeds", "probe_bce_mean", "wins"]]
        condition  n_seeds  probe_bce_mean  wins
@@ -89,7 +89,7 @@ def summarise(results):
     summary = groups[_METRICS].agg(["mean", "std"])
     summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
     summary.insert(0, "n_seeds", groups.size())
-    wins = groups["delta_bce_vs_duplicate"].agg(lambda d: int((d < 0).sum()))
+    wins = groups["delta_bce_vs_duplicate"].agg(lambda d: int((d > 0).sum()))
     summary.insert(5, "wins", wins)
     summary = summary.reset_index()
     summary["condition"] = summary["condition"].astype(str)

@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from .. import __version__
+from ..metrics import delta_bce
 from ._config import (
     DATASET_SIZES,
     build_attack,
@@ -238,8 +239,8 @@ def _tidy(cell, record, records, seconds):
         **{key: cell[key] for key in ("poison_ratio", "seed")},
         **record,
         "cell_id": cell_id(cell),
-        "delta_bce_vs_duplicate": record["probe_bce"] - bce["duplicate"],
-        "delta_bce_vs_clean": record["probe_bce"] - bce["clean"],
+        "delta_bce_vs_duplicate": delta_bce(bce["duplicate"], record["probe_bce"]),
+        "delta_bce_vs_clean": delta_bce(bce["clean"], record["probe_bce"]),
         "n_poison": record.get("n_poison", 0),
         "cell_seconds": seconds,
         "probe_bce_by_epoch": json.dumps(record["probe_bce_by_epoch"]),

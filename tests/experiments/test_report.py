@@ -35,7 +35,7 @@ def test_summary_has_one_row_per_group_with_means_stds_and_wins(fake_results):
         assert {f"{metric}_mean", f"{metric}_std"} <= set(summary.columns)
     assert summary["condition"].tolist()[:4] == ["clean", "duplicate", "eng", "raa"]
     eng = summary[(summary["condition"] == "eng") & (summary["poison_ratio"] == 0.1)]
-    np.testing.assert_allclose(eng["delta_bce_vs_duplicate_mean"], -0.12)
+    np.testing.assert_allclose(eng["delta_bce_vs_duplicate_mean"], 0.12)
     np.testing.assert_allclose(eng["probe_bce_mean"], 0.51 - 0.12)
     np.testing.assert_allclose(eng["probe_bce_std"], 0.01)
     assert (eng["wins"] == 3).all() and (eng["n_seeds"] == 3).all()
@@ -65,7 +65,7 @@ def test_markdown_table(fake_results):
     assert lines[1].startswith("|---|---|---|---|---|---:|")
     assert len(lines) == 2 + 4
     eng = (
-        "| german | cfair | finetune | 0.1 | eng | 3 | 0.390 ± 0.010 | -0.120 ± 0.000 |"
+        "| german | cfair | finetune | 0.1 | eng | 3 | 0.390 ± 0.010 | +0.120 ± 0.000 |"
     )
     assert eng + " 3/3 |" in text
     assert "| duplicate | 3 | 0.510 ± 0.010 | 0 | – |" in text

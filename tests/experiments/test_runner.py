@@ -23,7 +23,7 @@ def test_each_cell_stores_every_condition_against_one_theta0(tiny_run):
         assert cell["theta0_seconds"].nunique() == 1  # one θ0 per cell
         duplicate = cell.set_index("condition")["probe_bce"]["duplicate"]
         np.testing.assert_allclose(
-            cell["delta_bce_vs_duplicate"], cell["probe_bce"] - duplicate
+            cell["delta_bce_vs_duplicate"], duplicate - cell["probe_bce"]
         )
     clean = results[results["condition"] == "clean"]
     assert (clean["delta_bce_vs_clean"] == 0).all() and (clean["n_poison"] == 0).all()
