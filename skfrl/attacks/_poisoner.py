@@ -4,7 +4,6 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
@@ -15,6 +14,7 @@ from ..utils import (
     check_X_y_s,
     draw_seed,
 )
+from ..utils._norms import perturbation_norms
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ._base import BaseAttack
 from ._registry import ATTACK_ALIASES, resolve_attack
@@ -196,7 +196,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         self.attack_ = attack
         self.history_ = getattr(attack, "history_", None)
         self.perturbations_ = poisons.X - X[poisons.base_indices]
-        self.perturbation_norms_ = _norms(self.perturbations_)
+        self.perturbation_norms_ = perturbation_norms(self.perturbations_)
         return poisons.X, poisons.y, poisons.s, poisons.base_indices
 
     def _fit_victim(self, X, y, s_labels, rng):
@@ -251,13 +251,3 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         tags.target_tags.required = True
         return tags
 
-
-def _norms(perturbations):
-    """Per-poison L0, L1 and L2 norms of the perturbations."""
-    return pd.DataFrame(
-        {
-            "l0": np.count_nonzero(perturbations, axis=1),
-            "l1": np.abs(perturbations).sum(axis=1),
-            "l2": np.linalg.norm(perturbations, axis=1),
-        }
-    )

@@ -12,6 +12,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.utils import check_array
 
+from ..utils._norms import perturbation_norms
 from ..utils._param_validation import Interval, validate_params
 
 _PAIR_CONSTRAINTS = {
@@ -72,14 +73,7 @@ def perturbation_stats(
     0   2  7.0  5.0
     1   0  0.0  0.0
     """
-    delta = _perturbations(X_original, X_poisoned)
-    return pd.DataFrame(
-        {
-            "l0": np.count_nonzero(np.abs(delta) > tol, axis=1),
-            "l1": np.abs(delta).sum(axis=1),
-            "l2": np.linalg.norm(delta, axis=1),
-        }
-    )
+    return perturbation_norms(_perturbations(X_original, X_poisoned), tol=tol)
 
 
 @validate_params(
