@@ -3,10 +3,11 @@
 For every seed, ratio and protocol: one clean victim θ0, then clean
 training, unperturbed duplicates, duplicates with s flipped, ENG matching at
 θ0 only (the paper's recipe), ENG with its defaults (under fine-tuning it
-also matches two epochs ahead), random noise with the L2 norm of ENG's
-perturbations, ENG with s flipped, and the black-box baselines RAA, NRAA
-and label flip, all from the same θ0, base rows and shuffling (see
-``skfrl.experiments.run_paired_trial``). Prints the
+also matches one and two epochs ahead), two cheaper ENG settings (matching
+at the look-ahead copies only, or at the two-epoch copy only), random noise
+with the L2 norm of ENG's perturbations, ENG with s flipped, and the
+black-box baselines RAA, NRAA and label flip, all from the same θ0, base
+rows and shuffling (see ``skfrl.experiments.run_paired_trial``). Prints the
 probe BCE of s on the target set (averaged over the last epochs) and the
 paired differences, and writes every record to ``<out>/records.csv``.
 
@@ -43,8 +44,10 @@ def conditions(names=None):
     every = {
         "duplicates": "duplicate",
         "s-flipped duplicates": "sensitive_flip",
-        "ENG at θ0 (paper)": ENGAttack(lookahead_epochs=0, max_iter=200),
+        "ENG at θ0 (paper)": ENGAttack(match_epochs=(0,), max_iter=200),
         "ENG": ENGAttack(),
+        "ENG, look-ahead only": ENGAttack(match_epochs=(1, 2)),
+        "ENG, epoch 2 only": ENGAttack(match_epochs=(2,)),
         "random (ENG norm)": lambda records: RandomPerturbationAttack(
             scale=records[-1]["l2"]
         ),

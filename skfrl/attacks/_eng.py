@@ -33,8 +33,8 @@ _DECAY_AT = (3 / 8, 5 / 8, 7 / 8)
 #: Crafting defaults by threat model: fine-tuning needs a light touch; a
 #: victim retrained from scratch needs Witches'-Brew-style ensembles.
 _PROTOCOL_DEFAULTS = {
-    "finetune": dict(max_iter=100, n_init=1, n_surrogates=1, lookahead_epochs=2),
-    "retrain": dict(max_iter=400, n_init=2, n_surrogates=3, lookahead_epochs=0),
+    "finetune": dict(max_iter=100, n_init=1, n_surrogates=1, match_epochs=(0, 1, 2)),
+    "retrain": dict(max_iter=400, n_init=2, n_surrogates=3, match_epochs=(0,)),
 }
 
 
@@ -65,14 +65,17 @@ class ENGAttack(BaseAttack):
         Victims the gradients are matched on, averaged: the clean victim plus
         ``n_surrogates - 1`` copies trained with other seeds (Witches' Brew).
         None gives 1 (fine-tune) or 3 (retrain).
-    lookahead_epochs : int, default=None
-        Also match on the points the fine-tuning trajectory will pass: a
-        copy of the clean victim continued for 1, 2, ... ``lookahead_epochs``
-        epochs (``partial_fit``) on the training data plus unperturbed copies
-        of the base rows. Needs ``partial_fit``; 0 matches at θ0 only, which
-        is the paper's recipe. None gives 2 under ``protocol="finetune"``
-        (matching at θ0 alone did not beat duplicates on Adult; see the user
-        guide) and 0 under ``"retrain"``.
+    match_epochs : tuple of int, default=None
+        Where along the fine-tuning trajectory gradients are matched: 0 is
+        the clean victim θ0, ``k > 0`` a copy of θ0 continued for ``k``
+        epochs (``partial_fit``) on the training data plus unperturbed
+        copies of the base rows, i.e. where fine-tuning will take θ0.
+        ``(0,)`` is the paper's recipe. Each point costs one more gradient
+        evaluation per step: on Adult, ``(2,)`` crafted in less time than
+        one clean training (0.3–0.6×, against 0.7–1.5× for
+        ``(0, 1, 2)``) with 55–75 % of the effect (see the user guide). None gives ``(0, 1, 2)`` under ``protocol="finetune"``
+        (matching at θ0 alone did not beat duplicates on Adult) and
+        ``(0,)`` under ``"retrain"``. Epochs above 0 need ``partial_fit``.
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
@@ -139,7 +142,7 @@ class ENGAttack(BaseAttack):
         "step_size": [Interval(Real, 0, None, closed="neither")],
         "n_init": [Interval(Integral, 1, None, closed="left"), None],
         "n_surrogates": [Interval(Integral, 1, None, closed="left"), None],
-        "lookahead_epochs": [Interval(Integral, 0, None, closed="left"), None],
+        "match_epochs": [tuple, None],
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "feature_bounds": [StrOptions({"data"}), tuple, None],
         "flip_sensitive": ["boolean"],
@@ -157,7 +160,7 @@ class ENGAttack(BaseAttack):
         step_size=0.05,
         n_init=None,
         n_surrogates=None,
-        lookahead_epochs=None,
+        match_epochs=None,
         match_on="encoder",
         feature_bounds="data",
         flip_sensitive=False,
@@ -171,7 +174,7 @@ class ENGAttack(BaseAttack):
         self.step_size = step_size
         self.n_init = n_init
         self.n_surrogates = n_surrogates
-        self.lookahead_epochs = lookahead_epochs
+        self.match_epochs = match_epochs
         self.match_on = match_on
         self.feature_bounds = feature_bounds
         self.flip_sensitive = flip_sensitive
@@ -181,6 +184,20 @@ class ENGAttack(BaseAttack):
     def _resolved(self, name, protocol):
         value = getattr(self, name)
         return _PROTOCOL_DEFAULTS[protocol][name] if value is None else value
+
+    def _match_epochs(self, protocol):
+        """Validated, sorted ``match_epochs``."""
+        epochs = self._resolved("match_epochs", protocol)
+        if (
+            not epochs
+            or len(set(epochs)) != len(epochs)
+            or not all(isinstance(e, Integral) and e >= 0 for e in epochs)
+        ):
+            raise ValueError(
+                "match_epochs must be a non-empty tuple of distinct non-negative "
+                f"ints, e.g. (0, 1, 2); got {epochs!r}."
+            )
+        return sorted(int(e) for e in epochs)
 
     def craft(self, victim, X, y, s, n_poison, rng, **context):
         """Craft ``n_poison`` poisons by gradient matching.
@@ -230,28 +247,35 @@ class ENGAttack(BaseAttack):
                     best = (objective, restart, delta)
         _, self.best_restart_, delta = best
         self.history_ = pd.concat(histories, ignore_index=True)
-        self.proxy_clean_ = targets[0][1]
+        if surrogates[0] is victim:
+            self.proxy_clean_ = targets[0][1]
+        else:
+            theta0 = self._target_gradient(
+                victim, self._parameters(victim), X_target, s_target
+            )
+            self.proxy_clean_ = theta0[1]
         X_poison = (problem.x0 + delta).cpu().numpy()
         return Poisons(X_poison, y[idx].copy(), s_poison, idx)
 
     def _surrogates(self, victim, X, y, s_labels, idx, protocol, rng):
         """Return the victims to match on: θ0, other seeds, look-ahead copies."""
-        surrogates = [victim]
+        epochs = self._match_epochs(protocol)
+        surrogates = [victim] if epochs[0] == 0 else []
         for _ in range(self._resolved("n_surrogates", protocol) - 1):
             surrogate = clone(victim)
             if "random_state" in surrogate.get_params():
                 surrogate.set_params(random_state=draw_seed(rng))
             surrogates.append(surrogate.fit(X, y, sensitive_features=s_labels))
-        n_ahead = self._resolved("lookahead_epochs", protocol)
-        if n_ahead:
+        if epochs[-1] > 0:
             # Where fine-tuning will take θ0: train a copy on clean data plus
-            # unperturbed copies of the base rows, matching at each epoch.
+            # unperturbed copies of the base rows, keeping the chosen epochs.
             X_more, y_more = np.r_[X, X[idx]], np.r_[y, y[idx]]
             s_more = np.r_[s_labels, s_labels[idx]]
             ahead = copy.deepcopy(victim)
-            for _ in range(n_ahead):
+            for epoch in range(1, epochs[-1] + 1):
                 ahead.partial_fit(X_more, y_more, sensitive_features=s_more)
-                surrogates.append(copy.deepcopy(ahead))
+                if epoch in epochs:
+                    surrogates.append(copy.deepcopy(ahead))
         return surrogates
 
     def _parameters(self, surrogate):

@@ -283,13 +283,15 @@ def estimate_cell_seconds(cell):
         eng = build_attack("eng", cell["attack_params"])
         p = {
             key: eng._resolved(key, cell["protocol"])
-            for key in ("max_iter", "n_init", "n_surrogates", "lookahead_epochs")
+            for key in ("max_iter", "n_init", "n_surrogates")
         }
-        n_models = p["n_surrogates"] + p["lookahead_epochs"]  # matched at once
+        match_epochs = eng._match_epochs(cell["protocol"])
+        # Matched at once: θ0 or its look-ahead copies, and the other seeds.
+        n_models = len(match_epochs) + p["n_surrogates"] - 1
         step = _CRAFT_STEP_SECONDS[0] + _CRAFT_STEP_SECONDS[1] * n_train
         craft = p["max_iter"] * p["n_init"] * n_models * step * craft_factor
         extra_epochs = (p["n_surrogates"] - 1) * victim.max_epochs
-        craft += (extra_epochs + p["lookahead_epochs"]) * epoch
+        craft += (extra_epochs + match_epochs[-1]) * epoch
     return epoch * epochs + probe * probes + craft
 
 

@@ -93,11 +93,29 @@ def test_lookahead_matches_along_the_finetune_trajectory(biased_data, monkeypatc
         return surrogates
 
     monkeypatch.setattr(ENGAttack, "_surrogates", spy)
-    poisoner = eng_poisoner(ENGAttack(max_iter=2, lookahead_epochs=2))
-    poisoner.fit_resample(*biased_data)
-    # θ0 (1 epoch), then copies continued 1 and 2 more epochs
-    assert seen == [[1, 2, 3]]
-    assert poisoner.estimator_.n_iter_ == 1
+    for match_epochs in [(0, 1, 2), (2,), (3, 1)]:
+        poisoner = eng_poisoner(ENGAttack(max_iter=2, match_epochs=match_epochs))
+        poisoner.fit_resample(*biased_data)
+        assert poisoner.estimator_.n_iter_ == 1
+    # θ0 (1 epoch), then copies continued 1, 2 or 3 more epochs
+    assert seen == [[1, 2, 3], [3], [2, 4]]
+
+
+def test_proxy_clean_is_measured_at_theta0(biased_data):
+    proxies = [
+        eng_poisoner(ENGAttack(max_iter=1, match_epochs=epochs))
+        .fit(*biased_data)
+        .attack_.proxy_clean_
+        for epochs in [(0,), (2,)]
+    ]
+    assert proxies[0] == pytest.approx(proxies[1])
+
+
+@pytest.mark.parametrize("match_epochs", [(), (1, 1), (-1,), (0.5,)])
+def test_bad_match_epochs_raise(match_epochs, biased_data):
+    poisoner = eng_poisoner(ENGAttack(max_iter=1, match_epochs=match_epochs))
+    with pytest.raises(ValueError, match="match_epochs"):
+        poisoner.fit_resample(*biased_data)
 
 
 @pytest.mark.parametrize("proxy", ["sfld", "euclidean", "probe_bce"])
