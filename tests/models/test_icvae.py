@@ -9,7 +9,11 @@ from skfrl.datasets import make_biased_classification
 from skfrl.metrics import probe_bce
 from skfrl.models import ICVAE
 
-TINY = dict(hidden_layer_sizes=(16,), max_epochs=5, batch_size=64, lr=1e-2)
+# 16-wide z: on this tiny data the effect of fairness_weight is steady there
+# (gains 0.04-0.18 over seeds 0-5) and noisy at the default 8 (-0.03-0.19).
+TINY = dict(
+    n_components=16, hidden_layer_sizes=(16,), max_epochs=5, batch_size=64, lr=1e-2
+)
 
 
 @pytest.fixture(scope="module")
