@@ -68,7 +68,7 @@ theta0 = victim.fit(X_train, y_train, sensitive_features=s_train)
 # Craft and measure
 # -----------------
 # For each ratio a poisoner attacks θ0 itself (``prefit=True``) with
-# :class:`~skfrl.attacks.ENGAttack`, 60 crafting steps (the default 200 with
+# :class:`~skfrl.attacks.ENGAttack`, 60 crafting steps (the default 100 with
 # ``SKFRL_EXAMPLES_FULL=1``), and :func:`~skfrl.theory.bound_terms` measures
 # ε, γ and ‖g_p‖ over the encoder's parameters at θ0. ε does not depend on
 # the poisons, so it is the same at every ratio. Under the default
