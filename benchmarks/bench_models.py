@@ -18,8 +18,7 @@ training part with ``random_state=seed``. On the held-out part it reports:
 ``identity`` is the standardised X itself, the reference without any
 representation. Prints the mean (and standard deviation) over seeds and writes
 one row per model and seed to ``<out>/models.csv``. ``--models`` also
-accepts the variants of ``VARIANTS`` (width-matched references, tuned
-settings).
+accepts the variants of ``VARIANTS`` (other widths and weights).
 
 Example (about 6 minutes on 1 thread)::
 

@@ -72,10 +72,11 @@ class ENGAttack(BaseAttack):
         copies of the base rows, i.e. where fine-tuning will take θ0.
         ``(0,)`` is the paper's recipe. Each point costs one more gradient
         evaluation per step: on Adult, ``(2,)`` crafted in less time than
-        one clean training (0.3–0.6×, against 0.7–1.5× for
-        ``(0, 1, 2)``) with 55–75 % of the effect (see the user guide). None gives ``(0, 1, 2)`` under ``protocol="finetune"``
-        (matching at θ0 alone did not beat duplicates on Adult) and
-        ``(0,)`` under ``"retrain"``. Epochs above 0 need ``partial_fit``.
+        one clean training (0.3–0.6×, against 0.7–1.5× for ``(0, 1, 2)``)
+        with 55–75 % of the effect (see the user guide). None gives
+        ``(0, 1, 2)`` under ``protocol="finetune"`` (matching at θ0 alone
+        did not beat duplicates on Adult) and ``(0,)`` under ``"retrain"``.
+        Epochs above 0 need ``partial_fit``.
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
@@ -186,7 +187,7 @@ class ENGAttack(BaseAttack):
         return _PROTOCOL_DEFAULTS[protocol][name] if value is None else value
 
     def _match_epochs(self, protocol):
-        """Validated, sorted ``match_epochs``."""
+        """Return ``match_epochs`` validated and sorted."""
         epochs = self._resolved("match_epochs", protocol)
         if (
             not epochs

@@ -250,4 +250,3 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         return tags
-
