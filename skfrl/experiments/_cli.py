@@ -20,10 +20,11 @@ def _add_demo(subparsers):
     )
     parser.add_argument(
         "--dataset",
-        choices=["german", "adult"],
-        default="german",
-        help="german ships with skfrl (offline); adult needs SKFRL_DATA_HOME "
-        "or internet (default: %(default)s)",
+        choices=["auto", "german", "adult"],
+        default="auto",
+        help="auto: adult when its files are in SKFRL_DATA_HOME (no download), "
+        "else german, which ships with skfrl; adult downloads when missing "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--seeds", type=int, default=3, help="paired seeds (default: %(default)s)"

@@ -33,8 +33,20 @@ def _regularised_probe():
 _LOADERS = {"german": fetch_german, "adult": fetch_adult}
 
 
+def _load(dataset):
+    """Return ``(name, X, y, s)``; "auto" is Adult when its files are local."""
+    if dataset == "auto":
+        try:
+            return "adult", *fetch_adult(
+                download_if_missing=False, return_X_y_s=True, as_frame=False
+            )
+        except FileNotFoundError:
+            dataset = "german"
+    return dataset, *_LOADERS[dataset](return_X_y_s=True, as_frame=False)
+
+
 def run_demo(
-    *, dataset="german", n_seeds=3, poison_ratio=0.1, max_epochs=30, print_fn=print
+    *, dataset="auto", n_seeds=3, poison_ratio=0.1, max_epochs=30, print_fn=print
 ):
     """Attack CFair with ENG under the fine-tune protocol and print the table.
 
@@ -45,8 +57,12 @@ def run_demo(
 
     Parameters
     ----------
-    dataset : {"german", "adult"}, default="german"
-        German ships with skfrl, so the default runs offline.
+    dataset : {"auto", "german", "adult"}, default="auto"
+        ``"auto"`` uses Adult when its files are already in the data home
+        (``SKFRL_DATA_HOME``; nothing is downloaded) and German otherwise.
+        German ships with skfrl, so the demo always runs offline; its
+        200-row target set makes the probe noisy, where Adult shows the
+        effect clearly (about a minute more on 2 cores).
     n_seeds : int, default=3
         Paired seeds.
     poison_ratio : float, default=0.1
@@ -62,7 +78,7 @@ def run_demo(
         One row per seed: probe BCE of clean, duplicates and ENG, and
         ENG − duplicates.
     """
-    X, y, s = _LOADERS[dataset](return_X_y_s=True, as_frame=False)
+    dataset, X, y, s = _load(dataset)
     print_fn(
         f"skfrl demo: ENG vs CFair on {dataset} ({X.shape[0]} rows, {X.shape[1]} "
         f"features), {poison_ratio:.0%} poisons, fine-tune protocol, "

@@ -2,6 +2,7 @@ import pytest
 
 from skfrl.experiments import run_demo
 from skfrl.experiments._cli import build_parser, main
+from skfrl.experiments._demo import _load
 
 
 def test_help_explains_the_demo(capsys):
@@ -20,12 +21,19 @@ def test_unknown_dataset_is_rejected(capsys):
 
 def test_demo_prints_a_paired_table():
     lines = []
-    table = run_demo(n_seeds=1, max_epochs=2, print_fn=lines.append)
+    table = run_demo(dataset="german", n_seeds=1, max_epochs=2, print_fn=lines.append)
     assert list(table.columns) == ["clean", "duplicates", "ENG", "ENG - duplicates"]
     assert table.loc[0, "ENG - duplicates"] == pytest.approx(
         table.loc[0, "ENG"] - table.loc[0, "duplicates"]
     )
     assert any("ENG leaks more in" in line for line in lines)
+
+
+def test_auto_demo_falls_back_to_german_without_adult(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKFRL_DATA_HOME", str(tmp_path))
+    name, X, y, s = _load("auto")
+    assert name == "german" and X.shape == (1000, 62)
+    assert not any(tmp_path.iterdir())  # nothing was downloaded
 
 
 def test_help_explains_run_and_report(capsys):
