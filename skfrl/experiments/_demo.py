@@ -35,6 +35,10 @@ _LOADERS = {"german": fetch_german, "adult": fetch_adult}
 
 def _load(dataset):
     """Return ``(name, X, y, s)``; "auto" is Adult when its files are local."""
+    if dataset not in {"auto", *_LOADERS}:
+        raise ValueError(
+            f"dataset must be one of 'auto', 'german', 'adult'; got {dataset!r}."
+        )
     if dataset == "auto":
         try:
             return "adult", *fetch_adult(

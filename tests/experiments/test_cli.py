@@ -36,6 +36,11 @@ def test_auto_demo_falls_back_to_german_without_adult(tmp_path, monkeypatch):
     assert not any(tmp_path.iterdir())  # nothing was downloaded
 
 
+def test_demo_rejects_an_unknown_dataset():
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        run_demo(dataset="mnist", print_fn=lambda line: None)
+
+
 def test_help_explains_run_and_report(capsys):
     for command, options in [
         (
