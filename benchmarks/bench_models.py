@@ -20,7 +20,7 @@ representation. Prints the mean (and standard deviation) over seeds and writes
 one row per model and seed to ``<out>/models.csv``. ``--models`` also
 accepts the variants of ``VARIANTS`` (other widths and weights).
 
-Example (about 6 minutes on 1 thread)::
+Example (2.5 minutes on 1 thread, measured)::
 
     python benchmarks/bench_models.py --data-home /work/shared/data \
         --seeds 3 --threads 1 --out bench_out/models
