@@ -8,8 +8,11 @@ at the look-ahead copies only, or at the two-epoch copy only), random noise
 with the L2 norm of ENG's perturbations, ENG with s flipped, and the
 black-box baselines RAA, NRAA and label flip, all from the same θ0, base
 rows and shuffling (see ``skfrl.experiments.run_paired_trial``). Prints the
-probe BCE of s on the target set (averaged over the last epochs) and the
-paired differences, and writes every record to ``<out>/records.csv``.
+probe BCE of s on the target set (averaged over the last epochs) under
+skfrl's default probe and a strong probe (``--strong-probe``, default
+``hgb``), H(s), and ΔBCE vs duplicates = BCE(duplicates) − BCE(condition)
+(> 0: the condition leaks more), and writes every record to
+``<out>/records.csv``.
 
 Example (the acceptance run of the poisoner issue, ~20 min on 2 cores)::
 
@@ -22,12 +25,13 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import torch
 
 from skfrl.attacks import ENGAttack, RandomPerturbationAttack
 from skfrl.datasets import fetch_adult, fetch_german
 from skfrl.experiments import run_paired_trial
+from skfrl.metrics import delta_bce
 from skfrl.models import ICVAE, AdvFRL, CFair
+from skfrl.utils import limit_threads
 
 VICTIMS = {
     "cfair": lambda: CFair(),
@@ -62,15 +66,16 @@ def conditions(names=None):
     return {name: every[name] for name in every if name in names}
 
 
-def summarise(records):
-    """Per protocol, ratio and condition: BCE and paired differences."""
+def summarise(records, strong):
+    """Per protocol, ratio and condition: BCE and ΔBCE vs the controls."""
     df = records.copy()
     key = ["dataset", "victim", "protocol", "poison_ratio", "seed"]
-    base = df[df.condition == "duplicates"].set_index(key)["probe_bce"]
-    clean = df[df.condition == "clean"].set_index(key)["probe_bce"]
     df = df.set_index(key)
-    df["minus_dup"] = df["probe_bce"] - base.reindex(df.index)
-    df["minus_clean"] = df["probe_bce"] - clean.reindex(df.index)
+    for column, suffix in (("probe_bce", ""), (f"probe_bce_{strong}", f"_{strong}")):
+        for control in ("duplicates", "clean"):
+            base = df[df.condition == control][column]
+            name = f"delta{suffix}_vs_{'dup' if control == 'duplicates' else control}"
+            df[name] = delta_bce(base.reindex(df.index), df[column])
     df["craft_over_theta0"] = df["craft_seconds"] / df["theta0_seconds"]
     df = df.reset_index()
     groups = df.groupby(
@@ -78,12 +83,19 @@ def summarise(records):
     )
     return groups.agg(
         n=("seed", "size"),
+        h_s=("sensitive_entropy", "mean"),
         bce=("probe_bce", "mean"),
         bce_sd=("probe_bce", "std"),
-        minus_dup=("minus_dup", "mean"),
-        minus_dup_sd=("minus_dup", "std"),
-        wins=("minus_dup", lambda d: int((d < 0).sum())),
-        minus_clean=("minus_clean", "mean"),
+        delta_vs_dup=("delta_vs_dup", "mean"),
+        delta_vs_dup_sd=("delta_vs_dup", "std"),
+        wins=("delta_vs_dup", lambda d: int((d > 0).sum())),
+        delta_vs_clean=("delta_vs_clean", "mean"),
+        **{
+            f"bce_{strong}": (f"probe_bce_{strong}", "mean"),
+            f"delta_{strong}_vs_dup": (f"delta_{strong}_vs_dup", "mean"),
+            f"delta_{strong}_vs_dup_sd": (f"delta_{strong}_vs_dup", "std"),
+            f"wins_{strong}": (f"delta_{strong}_vs_dup", lambda d: int((d > 0).sum())),
+        },
         accuracy=("downstream_accuracy", "mean"),
         l0=("l0", "mean"),
         craft_over_theta0=("craft_over_theta0", "mean"),
@@ -108,7 +120,13 @@ def main():
         default=10,
         help="epochs on the poisoned data (retrain: 30)",
     )
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument(
+        "--strong-probe",
+        choices=["mlp", "hgb"],
+        default="hgb",
+        help="the strong probe measured next to the default one",
+    )
     parser.add_argument(
         "--conditions",
         nargs="+",
@@ -117,7 +135,12 @@ def main():
     )
     parser.add_argument("--out", type=Path, default=Path("bench_out/attack"))
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    with limit_threads(args.threads):
+        run(args)
+
+
+def run(args):
+    """Every trial of the grid; print and write the records and the summary."""
     args.out.mkdir(parents=True, exist_ok=True)
     X, y, s = LOADERS[args.dataset](return_X_y_s=True, as_frame=False)
     rows = []
@@ -142,6 +165,7 @@ def main():
                         n_average=max(1, n_epochs // 2)
                         if protocol == "finetune"
                         else n_epochs // 3,
+                        strong_probes=(args.strong_probe,),
                     )
                     for record in records:
                         record.update(
@@ -159,16 +183,24 @@ def main():
                         flush=True,
                     )
                     pd.DataFrame(rows).to_csv(args.out / "records.csv", index=False)
-    summary = summarise(pd.DataFrame(rows))
+    strong = args.strong_probe
+    summary = summarise(pd.DataFrame(rows), strong)
     summary.to_csv(args.out / "summary.csv")
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
+    with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(summary.to_string())
-    print("\nvs duplicates (nats, negative = more leakage than the control):")
+    print(
+        "\nΔBCE vs duplicates = BCE(duplicates) − BCE(condition), nats "
+        "(> 0: the condition leaks more); default probe | strong probe "
+        f"({strong}); H(s) beside:"
+    )
     for index, row in summary.iterrows():
         if index[-1] not in ("clean", "duplicates"):
             print(
-                f"  {index}: {row.minus_dup:+.4f} ± {row.minus_dup_sd:.4f}, "
-                f"wins {row.wins}/{row.n}"
+                f"  {index}: {row.delta_vs_dup:+.4f} ± {row.delta_vs_dup_sd:.4f}, "
+                f"wins {int(row.wins)}/{int(row.n)} | "
+                f"{row[f'delta_{strong}_vs_dup']:+.4f} ± "
+                f"{row[f'delta_{strong}_vs_dup_sd']:.4f}, wins "
+                f"{int(row[f'wins_{strong}'])}/{int(row.n)} | H(s) {row.h_s:.3f}"
             )
     print(f"\nrecords: {args.out / 'records.csv'}; summary: {args.out / 'summary.csv'}")
 

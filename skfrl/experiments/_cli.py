@@ -35,13 +35,25 @@ def _add_demo(subparsers):
         default=0.1,
         help="poisoning ratio (default: %(default)s)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch and BLAS threads (default: %(default)s; results are "
+        "bit-identical for one thread count)",
+    )
     parser.set_defaults(handler=_demo)
 
 
 def _demo(args):
     from ._demo import run_demo
 
-    run_demo(dataset=args.dataset, n_seeds=args.seeds, poison_ratio=args.ratio)
+    run_demo(
+        dataset=args.dataset,
+        n_seeds=args.seeds,
+        poison_ratio=args.ratio,
+        n_threads=args.threads,
+    )
 
 
 def _add_run(subparsers):

@@ -10,7 +10,14 @@ import json
 import numpy as np
 import pandas as pd
 
-from ._report import _CONDITIONS, _LABELS, _METRICS, _condition_order, summarise
+from ._report import (
+    _CONDITIONS,
+    _LABELS,
+    LEAKAGE_METRICS,
+    UTILITY_METRICS,
+    _condition_order,
+    summarise,
+)
 
 __all__ = ["FairnessVsRatioDisplay", "FeatureChangeDisplay", "LeakageVsRatioDisplay"]
 
@@ -127,9 +134,11 @@ class LeakageVsRatioDisplay(_RatioDisplay):
     ----------
     summary : pandas.DataFrame
         Rows of :func:`summarise` for one dataset and protocol.
-    metric : {"delta_bce_vs_duplicate", "delta_bce_vs_clean", "probe_bce"}, \
+    metric : {"delta_bce_vs_duplicate", "delta_bce_vs_clean", "probe_bce", \
+            "delta_bce_hgb_vs_duplicate", "probe_bce_hgb"}, \
             default="delta_bce_vs_duplicate"
-        What the y axis shows.
+        What the y axis shows: the default probe's or the strong probe's
+        (``hgb``) ΔBCE, or the BCE itself with H(s) as a dotted line.
     dataset, protocol : str
         Shown in the title.
 
@@ -198,9 +207,9 @@ class LeakageVsRatioDisplay(_RatioDisplay):
         display : LeakageVsRatioDisplay
             ``self``, with ``axes_`` and ``figure_`` set.
         """
-        if self.metric not in _LABELS or self.metric in _METRICS[3:]:
+        if self.metric not in LEAKAGE_METRICS:
             raise ValueError(
-                f"metric must be one of {_METRICS[:3]}; got {self.metric!r}."
+                f"metric must be one of {LEAKAGE_METRICS}; got {self.metric!r}."
             )
         plt = pyplot()
         victims = list(dict.fromkeys(self.summary["victim"]))
@@ -208,6 +217,7 @@ class LeakageVsRatioDisplay(_RatioDisplay):
         reference = {
             "delta_bce_vs_duplicate": "duplicate",
             "delta_bce_vs_clean": "clean",
+            "delta_bce_hgb_vs_duplicate": "duplicate",
         }.get(self.metric)
         conditions = [c for c in _condition_order(self.summary) if c != reference]
         for panel, victim in zip(axes[0], victims, strict=True):
@@ -215,6 +225,9 @@ class LeakageVsRatioDisplay(_RatioDisplay):
             _draw_lines(panel, rows, self.metric, conditions)
             if reference is not None:
                 panel.axhline(0, color="grey", linestyle="--", linewidth=1)
+            else:  # a BCE: H(s), what a probe that learned nothing scores
+                entropy = rows["sensitive_entropy_mean"].mean()
+                panel.axhline(entropy, color="black", linestyle=":", label="H(s)")
             panel.set_title(victim)
         return self._finish(axes, [_LABELS[self.metric]])
 
@@ -284,7 +297,7 @@ class FairnessVsRatioDisplay(_RatioDisplay):
         """
         plt = pyplot()
         victims = list(dict.fromkeys(self.summary["victim"]))
-        metrics = _METRICS[3:]
+        metrics = UTILITY_METRICS
         axes = _axes(ax, (len(metrics), len(victims)), plt)
         conditions = _condition_order(self.summary)
         for j, victim in enumerate(victims):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import clone
 
-from ..metrics import downstream_fairness, probe_bce
+from ..metrics import downstream_fairness, make_probe, probe_bce, sensitive_entropy
 
 __all__ = ["HeldOutSplit", "poisoned_victim_leakage"]
 
@@ -44,14 +44,16 @@ class HeldOutSplit:
         return cls(X[first], y[first], s[first], X[second], y[second], s[second])
 
 
-def _leakage(victim, held_out, probe):
-    return probe_bce(
-        victim.transform(held_out.X_eval),
-        held_out.s_eval,
-        probe=probe,
-        Z_fit=victim.transform(held_out.X_fit),
-        s_fit=held_out.s_fit,
-    )
+def _leakage(victim, held_out, probes):
+    """Probe BCE of each probe, fitted on one half and scored on the other."""
+    Z_fit = victim.transform(held_out.X_fit)
+    Z_eval = victim.transform(held_out.X_eval)
+    return {
+        key: probe_bce(
+            Z_eval, held_out.s_eval, probe=probe, Z_fit=Z_fit, s_fit=held_out.s_fit
+        )
+        for key, probe in probes.items()
+    }
 
 
 def poisoned_victim_leakage(
@@ -64,7 +66,8 @@ def poisoned_victim_leakage(
     protocol="finetune",
     n_epochs=10,
     n_average=5,
-    probe=None,
+    probe="logistic",
+    strong_probes=(),
     random_state=None,
 ):
     """Train the victim on ``(X_train, y_train, s_train)`` and measure leakage.
@@ -84,10 +87,12 @@ def poisoned_victim_leakage(
         Epochs of ``partial_fit``.
     n_average : int, default=5
         Number of last epochs whose probe BCE is averaged.
-    probe : classifier, default=None
-        The probe of :func:`~skfrl.metrics.probe_bce` (a logistic regression
-        by default); small target sets call for a regularised one, e.g.
-        ``LogisticRegressionCV``.
+    probe : {"logistic", "mlp", "hgb"} or classifier, default="logistic"
+        The probe behind ``probe_bce``, see :func:`~skfrl.metrics.make_probe`;
+        the default is skfrl's one default probe.
+    strong_probes : sequence of {"mlp", "hgb"}, default=()
+        Further probes by name, each measured after the same epochs and
+        reported as ``probe_bce_<name>``.
     random_state : int or None, default=None
         Seed of the fresh victim under ``retrain``.
 
@@ -95,7 +100,9 @@ def poisoned_victim_leakage(
     -------
     result : dict
         ``probe_bce`` (mean over the last ``n_average`` epochs),
-        ``probe_bce_by_epoch`` (list), ``downstream_accuracy``,
+        ``probe_bce_by_epoch`` (list), ``probe_bce_<name>`` for each strong
+        probe (mean over the same epochs), ``sensitive_entropy`` (H(s) of the
+        scored half), ``downstream_accuracy``,
         ``demographic_parity_difference``, ``equalized_odds_difference``
         (after the last epoch) and ``victim`` (the trained copy).
     """
@@ -103,11 +110,14 @@ def poisoned_victim_leakage(
         victim = copy.deepcopy(clean_victim)
     else:
         victim = clone(clean_victim).set_params(random_state=random_state)
+    probes = {"probe_bce": probe}
+    probes.update({f"probe_bce_{name}": name for name in strong_probes})
+    probes = {key: make_probe(p) for key, p in probes.items()}
     by_epoch = []
     for epoch in range(n_epochs):
         victim.partial_fit(X_train, y_train, sensitive_features=s_train)
         if epoch >= n_epochs - n_average:
-            by_epoch.append(_leakage(victim, held_out, probe))
+            by_epoch.append(_leakage(victim, held_out, probes))
     downstream = downstream_fairness(
         victim.transform(held_out.X_fit),
         held_out.y_fit,
@@ -117,8 +127,9 @@ def poisoned_victim_leakage(
     )
     downstream.pop("metric_frame")
     return {
-        "probe_bce": float(np.mean(by_epoch)),
-        "probe_bce_by_epoch": by_epoch,
+        **{key: float(np.mean([e[key] for e in by_epoch])) for key in probes},
+        "probe_bce_by_epoch": [e["probe_bce"] for e in by_epoch],
+        "sensitive_entropy": sensitive_entropy(held_out.s_eval),
         **downstream,
         "victim": victim,
     }

@@ -13,18 +13,29 @@ import pandas as pd
 __all__ = ["summarise", "summary_to_markdown", "write_report"]
 
 _KEY = ["dataset", "victim", "protocol", "poison_ratio", "condition"]
-_METRICS = [
+#: leakage under the default probe, then under the strong probe ("hgb")
+LEAKAGE_METRICS = [
     "probe_bce",
     "delta_bce_vs_duplicate",
     "delta_bce_vs_clean",
+    "probe_bce_hgb",
+    "delta_bce_hgb_vs_duplicate",
+]
+UTILITY_METRICS = [
     "downstream_accuracy",
     "demographic_parity_difference",
     "equalized_odds_difference",
 ]
+# absent from stores written before skfrl recorded them: NaN there
+_OPTIONAL = ["sensitive_entropy", "probe_bce_hgb", "delta_bce_hgb_vs_duplicate"]
+_METRICS = [*LEAKAGE_METRICS, *UTILITY_METRICS, "sensitive_entropy"]
 _LABELS = {
     "probe_bce": "probe BCE (nats)",
     "delta_bce_vs_duplicate": "ΔBCE vs duplicate (nats)",
     "delta_bce_vs_clean": "ΔBCE vs clean (nats)",
+    "probe_bce_hgb": "probe BCE, hgb probe (nats)",
+    "delta_bce_hgb_vs_duplicate": "ΔBCE vs duplicate, hgb probe (nats)",
+    "sensitive_entropy": "H(s) (nats)",
     "downstream_accuracy": "accuracy",
     "demographic_parity_difference": "DP gap",
     "equalized_odds_difference": "EO gap",
@@ -57,10 +68,13 @@ def summarise(results):
         (``"clean"``, ``"duplicate"``, then the attacks): ``n_seeds``, the
         mean and standard deviation over seeds (``<metric>_mean``,
         ``<metric>_std``) of ``probe_bce``, ``delta_bce_vs_duplicate``,
-        ``delta_bce_vs_clean``, ``downstream_accuracy``,
-        ``demographic_parity_difference`` and ``equalized_odds_difference``,
-        and ``wins``: the seeds where the condition leaks more than the
-        duplicates (ΔBCE > 0, the paper's convention).
+        ``delta_bce_vs_clean``, the strong probe's ``probe_bce_hgb`` and
+        ``delta_bce_hgb_vs_duplicate``, ``downstream_accuracy``,
+        ``demographic_parity_difference``, ``equalized_odds_difference``
+        and ``sensitive_entropy`` (H(s) of the scored target rows), and
+        ``wins`` (``wins_hgb``): the seeds where the condition leaks more
+        than the duplicates (ΔBCE > 0, the paper's convention) under the
+        default (the strong) probe.
 
     Examples
     --------
@@ -80,17 +94,23 @@ def summarise(results):
     """
     if results.empty:
         raise ValueError("results is empty: no cell has finished yet.")
-    missing = sorted(set(_KEY + _METRICS) - set(results.columns))
+    missing = sorted(set(_KEY + _METRICS) - set(results.columns) - set(_OPTIONAL))
     if missing:
         raise ValueError(f"results lacks the columns {missing}.")
     df = results.copy()
+    for column in _OPTIONAL:
+        if column not in df:
+            df[column] = np.nan
     df["condition"] = pd.Categorical(df["condition"], _condition_order(df))
     groups = df.groupby(_KEY, observed=True, sort=True)
     summary = groups[_METRICS].agg(["mean", "std"])
     summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
     summary.insert(0, "n_seeds", groups.size())
-    wins = groups["delta_bce_vs_duplicate"].agg(lambda d: int((d > 0).sum()))
-    summary.insert(5, "wins", wins)
+    for column, metric in (
+        ("wins", "delta_bce_vs_duplicate"),
+        ("wins_hgb", "delta_bce_hgb_vs_duplicate"),
+    ):
+        summary[column] = groups[metric].agg(lambda d: int((d > 0).sum()))
     summary = summary.reset_index()
     summary["condition"] = summary["condition"].astype(str)
     return summary
@@ -104,6 +124,8 @@ def _condition_order(results):
 
 def _mean_std(row, metric, signed=False, digits=3):
     mean, std = row[f"{metric}_mean"], row[f"{metric}_std"]
+    if np.isnan(mean):  # not recorded by the skfrl that wrote the results
+        return "–"
     text = f"{mean:+.{digits}f}" if signed else f"{mean:.{digits}f}"
     return text if np.isnan(std) else f"{text} ± {std:.{digits}f}"
 
@@ -123,8 +145,9 @@ def summary_to_markdown(summary, *, digits=3):
     table : str
         A Markdown table, one line per row of ``summary``.
     """
-    header = ["dataset", "victim", "protocol", "ratio", "condition", "n"]
+    header = ["dataset", "victim", "protocol", "ratio", "condition", "n", "H(s)"]
     header += ["probe BCE", "ΔBCE vs duplicate", "wins", "ΔBCE vs clean"]
+    header += ["hgb probe BCE", "ΔBCE vs duplicate (hgb)", "wins (hgb)"]
     header += ["accuracy", "DP gap", "EO gap"]
     lines = [
         "| " + " | ".join(header) + " |",
@@ -134,16 +157,19 @@ def summary_to_markdown(summary, *, digits=3):
         is_control = row["condition"] == "duplicate"
         cells = [str(row[key]) for key in ("dataset", "victim", "protocol")]
         cells += [f"{row['poison_ratio']:g}", row["condition"], str(row["n_seeds"])]
+        cells += [_mean_std(row, "sensitive_entropy", digits=digits).split(" ±")[0]]
         cells += [
             _mean_std(row, "probe_bce", digits=digits),
             "0" if is_control else _mean_std(row, "delta_bce_vs_duplicate", True),
             "–" if is_control else f"{row['wins']}/{row['n_seeds']}",
             _mean_std(row, "delta_bce_vs_clean", True, digits),
+            _mean_std(row, "probe_bce_hgb", digits=digits),
+            "0" if is_control else _mean_std(row, "delta_bce_hgb_vs_duplicate", True),
+            "–"
+            if is_control or np.isnan(row["delta_bce_hgb_vs_duplicate_mean"])
+            else f"{row['wins_hgb']}/{row['n_seeds']}",
         ]
-        cells += [
-            _mean_std(row, metric, digits=digits)
-            for metric in _METRICS[3:]  # accuracy, DP, EO
-        ]
+        cells += [_mean_std(row, metric, digits=digits) for metric in UTILITY_METRICS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

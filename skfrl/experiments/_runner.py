@@ -16,12 +16,11 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-import torch
-from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from .. import __version__
 from ..metrics import delta_bce
+from ..utils import limit_threads
 from ._config import (
     DATASET_SIZES,
     build_attack,
@@ -52,8 +51,12 @@ _VICTIM_COSTS = {
     "ICVAE": (0.15, 7e-5, 2.5),
     "SupervisedEncoder": (0.05, 7e-6, 1.0),
 }
-_PROBE_SECONDS = (0.04, 4.5e-5)  # one probe BCE: overhead, per target row
+# the default and the strong probe after one epoch: overhead, per target row
+_PROBE_SECONDS = (0.2, 1e-4)
 _CRAFT_STEP_SECONDS = (0.005, 8e-7)  # one ENG step: overhead, per training row
+
+#: measured in every cell next to the default probe
+STRONG_PROBES = ("hgb",)
 
 _COLUMNS = [
     "cell_id",
@@ -63,9 +66,12 @@ _COLUMNS = [
     "poison_ratio",
     "seed",
     "condition",
+    "sensitive_entropy",
     "probe_bce",
     "delta_bce_vs_duplicate",
     "delta_bce_vs_clean",
+    "probe_bce_hgb",
+    "delta_bce_hgb_vs_duplicate",
     "downstream_accuracy",
     "demographic_parity_difference",
     "equalized_odds_difference",
@@ -196,14 +202,9 @@ def _parallel(backend, n_jobs, scheduler):
 
 def run_cell(cell):
     """Run one cell on one thread; return it with its tidy records."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)  # n workers on n cores, no oversubscription
     start = time.perf_counter()
-    try:
-        with threadpool_limits(limits=1):
-            records = _paired_records(cell)
-    finally:
-        torch.set_num_threads(previous)
+    with limit_threads(1):  # n workers on n cores, no oversubscription
+        records = _paired_records(cell)
     seconds = time.perf_counter() - start
     return cell, [_tidy(cell, record, records, seconds) for record in records]
 
@@ -224,12 +225,14 @@ def _paired_records(cell):
         n_epochs=cell["n_epochs"],
         n_average=cell["n_average"],
         target_fraction=cell["target_fraction"],
+        strong_probes=STRONG_PROBES,
     )
 
 
 def _tidy(cell, record, records, seconds):
     """One row of the store: keys, paired differences, JSON for lists."""
     bce = {r["condition"]: r["probe_bce"] for r in records}
+    bce_hgb = {r["condition"]: r["probe_bce_hgb"] for r in records}
     frequency = record.get("feature_change_frequency")
     if frequency is not None:
         names = load_dataset(cell["dataset"])[3]
@@ -241,6 +244,9 @@ def _tidy(cell, record, records, seconds):
         "cell_id": cell_id(cell),
         "delta_bce_vs_duplicate": delta_bce(bce["duplicate"], record["probe_bce"]),
         "delta_bce_vs_clean": delta_bce(bce["clean"], record["probe_bce"]),
+        "delta_bce_hgb_vs_duplicate": delta_bce(
+            bce_hgb["duplicate"], record["probe_bce_hgb"]
+        ),
         "n_poison": record.get("n_poison", 0),
         "cell_seconds": seconds,
         "probe_bce_by_epoch": json.dumps(record["probe_bce_by_epoch"]),
@@ -255,15 +261,16 @@ def _cell_line(records):
     """Return the log line of a cell: its duration and paired differences."""
     first = records[0]
     deltas = ", ".join(
-        f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f}"
+        f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f} "
+        f"(hgb {r['delta_bce_hgb_vs_duplicate']:+.4f})"
         for r in records
         if r["condition"] != "duplicate"
     )
     return (
         f"{first['dataset']} {first['victim']} {first['protocol']} "
         f"ratio={first['poison_ratio']:g} seed={first['seed']} "
-        f"({first['cell_seconds']:.0f} s): duplicate BCE "
-        f"{records[1]['probe_bce']:.4f}; ΔBCE vs duplicate: {deltas}"
+        f"({first['cell_seconds']:.0f} s): H(s) {first['sensitive_entropy']:.4f}, "
+        f"duplicate BCE {records[1]['probe_bce']:.4f}; ΔBCE vs duplicate: {deltas}"
     )
 
 

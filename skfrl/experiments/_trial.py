@@ -52,7 +52,8 @@ def run_paired_trial(
     n_epochs=10,
     n_average=5,
     target_fraction=0.2,
-    probe=None,
+    probe="logistic",
+    strong_probes=(),
 ):
     """Run the clean condition and each attack against one shared θ0.
 
@@ -79,14 +80,18 @@ def run_paired_trial(
         Epochs trained on the poisoned data; epochs averaged.
     target_fraction : float, default=0.2
         Size of D_ta.
-    probe : classifier, default=None
+    probe : {"logistic", "mlp", "hgb"} or classifier, default="logistic"
         Probe of the leakage measurement (see :func:`poisoned_victim_leakage`).
+    strong_probes : sequence of {"mlp", "hgb"}, default=()
+        Further probes, each recorded as ``probe_bce_<name>``.
 
     Returns
     -------
     records : list of dict
         One per condition (``"clean"`` first): ``condition``, ``probe_bce``,
-        ``probe_bce_by_epoch``, downstream accuracy and fairness gaps,
+        ``probe_bce_by_epoch``, ``probe_bce_<name>`` of each strong probe,
+        ``sensitive_entropy`` (H(s) of the scored target rows), downstream
+        accuracy and fairness gaps,
         ``craft_seconds``, ``theta0_seconds``, ``n_poison``, mean perturbation
         norms ``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
         feature, the share of poisons that change it), and the seed.
@@ -102,6 +107,7 @@ def run_paired_trial(
         n_epochs=n_epochs,
         n_average=n_average,
         probe=probe,
+        strong_probes=strong_probes,
         random_state=seed + 100,
     )
     records = [

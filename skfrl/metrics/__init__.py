@@ -10,10 +10,13 @@ from ._leakage import (
     probe_bce,
     sensitive_entropy,
 )
+from ._leakage_report import leakage_report
+from ._probes import PROBE_NAMES, make_probe
 from ._scorers import make_leakage_scorer
 from ._stealth import feature_change_frequency, perturbation_stats
 
 __all__ = [
+    "PROBE_NAMES",
     "delta_bce",
     "downstream_fairness",
     "evaluate_representation",
@@ -21,7 +24,9 @@ __all__ = [
     "feature_change_frequency",
     "fld_score",
     "knn_mutual_info",
+    "leakage_report",
     "make_leakage_scorer",
+    "make_probe",
     "perturbation_stats",
     "probe_accuracy",
     "probe_auc",

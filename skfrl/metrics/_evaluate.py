@@ -5,21 +5,27 @@ from numbers import Integral
 import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 from sklearn.utils import check_random_state
 
-from ..utils._param_validation import HasMethods, Interval, validate_params
-from ._fairness import _check_Z_y, _fairness_record, downstream_fairness
+from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from ._fairness import (
+    _check_Z_y,
+    _fairness_record,
+    _make_default_classifier,
+    downstream_fairness,
+)
 from ._information import fld_score, knn_mutual_info
 from ._leakage import (
     _accuracy,
     _auc,
     _bce,
     _check_Z_s,
-    _make_default_classifier,
     _probe_proba,
+    outer_folds,
     sensitive_entropy,
 )
+from ._probes import PROBE_NAMES, make_probe
 
 
 @validate_params(
@@ -30,7 +36,12 @@ from ._leakage import (
         "sensitive_features": ["array-like"],
         "X_train": ["array-like", None],
         "y_train": ["array-like", None],
-        "probe": [HasMethods(["fit", "predict_proba"]), None],
+        "probe": [
+            StrOptions(set(PROBE_NAMES)),
+            HasMethods(["fit", "predict_proba"]),
+            None,
+        ],
+        "strong_probes": [list, tuple],
         "classifier": [HasMethods(["fit", "predict"]), None],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
@@ -46,7 +57,8 @@ def evaluate_representation(
     sensitive_features: ArrayLike,
     X_train: ArrayLike | None = None,
     y_train: ArrayLike | None = None,
-    probe=None,
+    probe="logistic",
+    strong_probes=(),
     classifier=None,
     cv: int = 5,
     random_state=None,
@@ -72,15 +84,19 @@ def evaluate_representation(
         If given, the downstream classifier is fitted on
         ``transformer.transform(X_train)`` and evaluated on ``Z``; otherwise its
         predictions on ``Z`` are cross-validated.
-    probe : classifier, default=None
-        The probe of ``s``, see :func:`probe_bce`.
+    probe : {"logistic", "mlp", "hgb"} or classifier, default="logistic"
+        The probe of ``s`` behind ``probe_bce``, see :func:`make_probe`.
+    strong_probes : sequence of {"mlp", "hgb"}, default=()
+        Further probes by name; each adds ``probe_bce_<name>``,
+        ``probe_auc_<name>`` and ``probe_accuracy_<name>`` to the record.
     classifier : classifier, default=None
         The downstream classifier of ``y``, see :func:`downstream_fairness`.
     cv : int, default=5
         Number of shuffled stratified folds for the probe (and the downstream
         classifier without ``X_train``).
     random_state : int, RandomState instance or None, default=None
-        Seeds the folds and the tie-breaking noise of :func:`knn_mutual_info`.
+        Seeds the folds and the tie-breaking noise of :func:`knn_mutual_info`;
+        None is one fixed seed, so the same inputs give the same record.
     as_frame : bool, default=False
         Return a one-row :class:`pandas.DataFrame` instead of a dict.
 
@@ -114,9 +130,13 @@ def evaluate_representation(
             "X_train and y_train go together: pass both to fit the downstream "
             "classifier on them, or neither to cross-validate it on X_eval."
         )
-    rng = check_random_state(random_state)
+    for name in strong_probes:
+        make_probe(name)  # a clear error for an unknown name, before any fit
+    rng = check_random_state(0 if random_state is None else random_state)
     Z, s_codes, _ = _check_Z_s(transformer.transform(X_eval), sensitive_features)
     record = {"n_samples": Z.shape[0], **_leakage_record(Z, s_codes, probe, cv, rng)}
+    for name in strong_probes:
+        record.update(_probe_scores(Z, s_codes, name, cv, rng, suffix=f"_{name}"))
     if X_train is None:
         downstream = _cross_validated_fairness(
             Z, y_eval, sensitive_features, classifier, cv, rng
@@ -135,14 +155,21 @@ def evaluate_representation(
     return pd.DataFrame([record]) if as_frame else record
 
 
-def _leakage_record(Z, s_codes, probe, cv, rng):
-    """Entropy, probe, FLD and kNN-MI metrics; the probe is fitted once."""
+def _probe_scores(Z, s_codes, probe, cv, rng, suffix=""):
+    """BCE, AUC and accuracy of one set of out-of-fold probe predictions."""
     _, proba = _probe_proba(Z, s_codes, probe, cv, rng, None, None)
     return {
+        f"probe_bce{suffix}": _bce(s_codes, proba),
+        f"probe_auc{suffix}": _auc(s_codes, proba),
+        f"probe_accuracy{suffix}": _accuracy(s_codes, proba),
+    }
+
+
+def _leakage_record(Z, s_codes, probe, cv, rng):
+    """Entropy, probe, FLD and kNN-MI metrics; the probe is fitted once."""
+    return {
         "sensitive_entropy": sensitive_entropy(s_codes),
-        "probe_bce": _bce(s_codes, proba),
-        "probe_auc": _auc(s_codes, proba),
-        "probe_accuracy": _accuracy(s_codes, proba),
+        **_probe_scores(Z, s_codes, probe, cv, rng),
         "fld_score": fld_score(Z, s_codes),
         "knn_mutual_info": knn_mutual_info(Z, s_codes, random_state=rng),
     }
@@ -152,6 +179,6 @@ def _cross_validated_fairness(Z, y, sensitive_features, classifier, cv, rng):
     """Fairness record of out-of-fold predictions of ``y`` from ``Z``."""
     Z, y = _check_Z_y(Z, y, "X_eval", "y_eval")
     classifier = _make_default_classifier() if classifier is None else clone(classifier)
-    folds = StratifiedKFold(cv, shuffle=True, random_state=rng)
+    folds = outer_folds(cv, rng)
     y_pred = cross_val_predict(classifier, Z, y, cv=folds)
     return _fairness_record(y, y_pred, sensitive_features)

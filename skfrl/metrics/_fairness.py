@@ -14,12 +14,20 @@ from fairlearn.metrics import (
 )
 from numpy.typing import ArrayLike
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_array, column_or_1d
 
 from ..utils._param_validation import HasMethods, validate_params
 from ..utils.validation import check_sensitive_features
-from ._leakage import _make_default_classifier
+
+
+def _make_default_classifier():
+    """Return the downstream classifier of ``y``: standardised logistic regression."""
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+
 
 _REPORT_METRICS = {
     "accuracy": accuracy_score,

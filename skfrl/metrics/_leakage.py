@@ -10,21 +10,18 @@ from numbers import Integral
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import entropy
-from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_array
 
-from ..utils._param_validation import HasMethods, Interval, validate_params
+from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from ..utils.validation import check_sensitive_features
+from ._probes import PROBE_NAMES, make_probe
 
 _Z_S_CONSTRAINTS = {"Z": ["array-like"], "sensitive_features": ["array-like"]}
 _PROBE_CONSTRAINTS = {
     **_Z_S_CONSTRAINTS,
-    "probe": [HasMethods(["fit", "predict_proba"]), None],
+    "probe": [StrOptions(set(PROBE_NAMES)), HasMethods(["fit", "predict_proba"]), None],
     "cv": [Interval(Integral, 2, None, closed="left")],
     "random_state": ["random_state"],
     "Z_fit": ["array-like", None],
@@ -32,9 +29,10 @@ _PROBE_CONSTRAINTS = {
 }
 
 
-def _make_default_classifier():
-    """Return a fresh ``StandardScaler`` + ``LogisticRegression`` pipeline."""
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+def outer_folds(cv, random_state):
+    """Shuffled stratified folds; ``random_state=None`` is a fixed split."""
+    seed = 0 if random_state is None else random_state
+    return StratifiedKFold(cv, shuffle=True, random_state=seed)
 
 
 def _check_Z_s(Z, sensitive_features, *, name="Z", s_name="sensitive_features"):
@@ -49,14 +47,14 @@ def _check_Z_s(Z, sensitive_features, *, name="Z", s_name="sensitive_features"):
 def _probe_proba(Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit):
     """Return ``(s_codes, P(s=1 | Z))`` of the probe, cross-validated or held out."""
     Z, s_codes, groups = _check_Z_s(Z, sensitive_features)
-    probe = _make_default_classifier() if probe is None else clone(probe)
+    probe = make_probe(probe)
     if (Z_fit is None) != (s_fit is None):
         raise ValueError(
             "Z_fit and s_fit go together: pass both to fit the probe on them, "
             "or neither to cross-validate it on Z."
         )
     if Z_fit is None:
-        folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        folds = outer_folds(cv, random_state)
         proba = cross_val_predict(probe, Z, s_codes, cv=folds, method="predict_proba")
     else:
         Z_fit, s_fit_codes, fit_groups = _check_Z_s(
@@ -88,7 +86,7 @@ def probe_bce(
     Z: ArrayLike,
     sensitive_features: ArrayLike,
     *,
-    probe=None,
+    probe="logistic",
     cv: int = 5,
     random_state=None,
     Z_fit: ArrayLike | None = None,
@@ -105,14 +103,15 @@ def probe_bce(
         The representation, e.g. ``transformer.transform(X)``. Must be finite.
     sensitive_features : array-like of shape (n_samples,) or (n_samples, k)
         The binary sensitive attribute ``s``.
-    probe : classifier, default=None
-        Any classifier with ``predict_proba``, e.g. ``MLPClassifier``; cloned,
-        never fitted in place. None means
-        ``make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))``.
+    probe : {"logistic", "mlp", "hgb"} or classifier, default="logistic"
+        The default probe of every skfrl measurement, a strong probe by
+        name, or any classifier with ``predict_proba`` (cloned, never fitted
+        in place); see :func:`make_probe`. None means ``"logistic"``.
     cv : int, default=5
         Number of shuffled stratified folds; ignored when ``Z_fit`` is given.
     random_state : int, RandomState instance or None, default=None
-        Seeds the fold shuffling.
+        Seeds the fold shuffling. None is one fixed split, so the same
+        inputs always give the same number.
     Z_fit : array-like of shape (n_fit, n_components), default=None
         If given, the probe is fitted on ``(Z_fit, s_fit)`` and evaluated on
         ``(Z, s)`` instead of being cross-validated on ``Z``.
@@ -142,11 +141,11 @@ def probe_bce(
     >>> from skfrl.datasets import make_biased_classification
     >>> from skfrl.metrics import probe_bce
     >>> X_fair, _, s_fair = make_biased_classification(400, leakage=0, random_state=0)
-    >>> round(probe_bce(X_fair, s_fair, random_state=0), 2)  # about log(2)
-    0.72
+    >>> round(probe_bce(X_fair, s_fair), 2)  # about H(s) = log(2)
+    0.69
     >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
-    >>> round(probe_bce(X, s, random_state=0), 2)
-    0.09
+    >>> round(probe_bce(X, s), 2), round(probe_bce(X, s, probe="hgb"), 2)
+    (0.09, 0.15)
     """
     s_codes, proba = _probe_proba(
         Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit
@@ -159,7 +158,7 @@ def probe_auc(
     Z: ArrayLike,
     sensitive_features: ArrayLike,
     *,
-    probe=None,
+    probe="logistic",
     cv: int = 5,
     random_state=None,
     Z_fit: ArrayLike | None = None,
@@ -198,7 +197,7 @@ def probe_accuracy(
     Z: ArrayLike,
     sensitive_features: ArrayLike,
     *,
-    probe=None,
+    probe="logistic",
     cv: int = 5,
     random_state=None,
     Z_fit: ArrayLike | None = None,

@@ -1,6 +1,7 @@
 """Validation, seeding and parameter-checking helpers shared by skfrl."""
 
 from ._seeding import draw_seed, forked_torch_rng
+from ._threads import limit_threads
 from .validation import check_poison_ratio, check_sensitive_features, check_X_y_s
 
 __all__ = [
@@ -9,4 +10,5 @@ __all__ = [
     "check_sensitive_features",
     "draw_seed",
     "forked_torch_rng",
+    "limit_threads",
 ]

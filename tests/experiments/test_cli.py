@@ -11,6 +11,7 @@ def test_help_explains_the_demo(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "--dataset" in out and "--seeds" in out and "--ratio" in out
+    assert "--threads" in out
 
 
 def test_unknown_dataset_is_rejected(capsys):
@@ -19,14 +20,37 @@ def test_unknown_dataset_is_rejected(capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_demo_prints_a_paired_table():
+def test_demo_prints_a_paired_table_with_the_entropy():
     lines = []
     table = run_demo(dataset="german", n_seeds=1, max_epochs=2, print_fn=lines.append)
-    assert list(table.columns) == ["clean", "duplicates", "ENG", "ENG - duplicates"]
-    assert table.loc[0, "ENG - duplicates"] == pytest.approx(
-        table.loc[0, "ENG"] - table.loc[0, "duplicates"]
+    assert list(table.columns) == [
+        "H(s)",
+        "clean",
+        "duplicates",
+        "ENG",
+        "ΔBCE vs duplicates",
+    ]
+    # the paper's sign: control minus condition, > 0 = ENG leaks more
+    assert table.loc[0, "ΔBCE vs duplicates"] == pytest.approx(
+        table.loc[0, "duplicates"] - table.loc[0, "ENG"]
     )
-    assert any("ENG leaks more in" in line for line in lines)
+    assert 0.3 < table.loc[0, "H(s)"] < 0.7
+    assert any("ΔBCE vs duplicates = BCE(duplicates) − BCE(ENG)" in x for x in lines)
+    assert all("ENG - duplicates" not in line for line in lines)
+
+
+def test_demo_runs_on_the_threads_it_is_given_and_restores_them():
+    import torch
+
+    before = torch.get_num_threads()
+    lines = []
+    run_demo(
+        dataset="german", n_seeds=1, max_epochs=1, n_threads=1, print_fn=lines.append
+    )
+    assert "1 thread(s)" in lines[0]
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n_threads"):
+        run_demo(dataset="german", n_threads=0, print_fn=lines.append)
 
 
 def test_auto_demo_falls_back_to_german_without_adult(tmp_path, monkeypatch):

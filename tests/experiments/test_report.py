@@ -60,17 +60,30 @@ def test_markdown_table(fake_results):
     text = summary_to_markdown(summarise(fake_results(victims=["cfair"], ratios=[0.1])))
     lines = text.splitlines()
     assert lines[0].startswith(
-        "| dataset | victim | protocol | ratio | condition | n |"
+        "| dataset | victim | protocol | ratio | condition | n | H(s) | probe BCE |"
     )
+    assert "| hgb probe BCE | ΔBCE vs duplicate (hgb) | wins (hgb) |" in lines[0]
     assert lines[1].startswith("|---|---|---|---|---|---:|")
     assert len(lines) == 2 + 4
     eng = (
-        "| german | cfair | finetune | 0.1 | eng | 3 | 0.390 ± 0.010 | +0.120 ± 0.000 |"
+        "| german | cfair | finetune | 0.1 | eng | 3 | 0.600 | 0.390 ± 0.010 "
+        "| +0.120 ± 0.000 | 3/3 |"
     )
-    assert eng + " 3/3 |" in text
-    assert "| duplicate | 3 | 0.510 ± 0.010 | 0 | – |" in text
+    assert eng in text
+    assert "| 0.170 ± 0.010 | +0.240 ± 0.000 | 3/3 |" in text  # the hgb probe
+    assert "| duplicate | 3 | 0.600 | 0.510 ± 0.010 | 0 | – |" in text
     one_seed = summary_to_markdown(summarise(fake_results(seeds=[0])))
     assert "±" not in one_seed  # no spread from one seed
+
+
+def test_markdown_table_of_results_without_the_strong_probe(fake_results):
+    old = fake_results(victims=["cfair"], ratios=[0.1]).drop(
+        columns=["sensitive_entropy", "probe_bce_hgb", "delta_bce_hgb_vs_duplicate"]
+    )
+    text = summary_to_markdown(summarise(old))
+    assert "nan" not in text
+    assert "| eng | 3 | – | 0.390 ± 0.010 | +0.120 ± 0.000 | 3/3 |" in text
+    assert "| – | – | – |" in text  # no strong probe, no wins
 
 
 def test_write_report_of_a_run(tiny_run, tmp_path):

@@ -121,8 +121,10 @@ def test_invalid_probe_parameters_are_rejected(metric):
     _, Z, s = make_data(n=50)
     with pytest.raises(ValueError, match="cv"):
         metric(Z, s, cv=1)
+    with pytest.raises(ValueError, match="probe"):
+        metric(Z, s, probe="svm")
     with pytest.raises(TypeError, match="probe"):
-        metric(Z, s, probe="logistic")
+        metric(Z, s, probe=object())
 
 
 @pytest.mark.parametrize(
