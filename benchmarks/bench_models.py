@@ -5,22 +5,26 @@ split), standardised on the training part, and every model is fitted on the
 training part with ``random_state=seed``. On the held-out part it reports:
 
 - ``accuracy``: a logistic regression of y fitted on the training Z;
-- ``probe_bce``: the BCE of a logistic-regression probe of s fitted on the
-  training Z (higher means less leakage; at most about ``H(s)``);
+- ``bce_logistic``, ``bce_mlp``, ``bce_hgb``: the probe BCE of s under
+  skfrl's default probe and the two strong probes (``skfrl.metrics.
+  make_probe``), 5-fold cross-validated on the held-out Z (higher means
+  less leakage; at most about ``H(s)``);
 - ``H(s)``: the entropy of s on the held-out part, the BCE of a constant;
 - ``dp_gap`` and ``eo_gap``: fairlearn's demographic parity and equalised
   odds differences of the downstream predictions;
-- ``reference_bce`` and ``bce_gain``: for a fair model, the probe BCE of a
-  ``SupervisedEncoder`` with the same ``n_components`` and
+- ``reference_<probe>`` and ``gain_<probe>``: for a fair model, the probe
+  BCE of a ``SupervisedEncoder`` with the same ``n_components`` and
   ``hidden_layer_sizes`` (the same MLP without a fairness term), fitted with
-  the same seed, and the model's BCE minus it: what fairness buys.
+  the same seed, and the model's BCE minus it: what fairness buys, per
+  probe. A fair model with a positive gain under the default probe and a
+  negative one under a strong probe hides ``s`` from linear probes only.
 
 ``identity`` is the standardised X itself, the reference without any
 representation. Prints the mean (and standard deviation) over seeds and writes
 one row per model and seed to ``<out>/models.csv``. ``--models`` also
 accepts the variants of ``VARIANTS`` (other widths and weights).
 
-Example (2.5 minutes on 1 thread, measured)::
+Example::
 
     python benchmarks/bench_models.py --data-home /work/shared/data \
         --seeds 3 --threads 1 --out bench_out/models
@@ -32,13 +36,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skfrl.datasets import fetch_adult
-from skfrl.metrics import downstream_fairness, probe_bce, sensitive_entropy
+from skfrl.metrics import (
+    PROBE_NAMES,
+    downstream_fairness,
+    probe_bce,
+    sensitive_entropy,
+)
 from skfrl.models import ICVAE, AdvFRL, CFair, SupervisedEncoder
+from skfrl.utils import limit_threads
 
 MODELS = {
     "supervised": SupervisedEncoder,
@@ -47,6 +56,11 @@ MODELS = {
     "advfrl": AdvFRL,
     "icvae_s": ICVAE,
     "icvae_us": lambda **kw: ICVAE(supervised=False, **kw),
+    # the representation ICVAE's invariance penalty acts on: sampled z
+    "icvae_s_sampled": lambda **kw: ICVAE(representation="sample", **kw),
+    "icvae_us_sampled": lambda **kw: ICVAE(
+        supervised=False, representation="sample", **kw
+    ),
 }
 # Variants that are not run by default: other widths and weights, to compare
 # with the defaults (benchmarks/README.md).
@@ -75,14 +89,14 @@ def split_adult(data_home, seed):
 
 
 def evaluate(Z_train, Z_test, train, test):
-    """Downstream accuracy and gaps, held-out probe BCE and H(s)."""
-    (_, y_train, s_train), (_, y_test, s_test) = train, test
+    """Downstream accuracy and gaps, held-out probe BCEs and H(s)."""
+    (_, y_train, _), (_, y_test, s_test) = train, test
     record = downstream_fairness(
         Z_train, y_train, Z_test, y_test, sensitive_features=s_test
     )
     return {
         "accuracy": record["downstream_accuracy"],
-        "probe_bce": probe_bce(Z_test, s_test, Z_fit=Z_train, s_fit=s_train),
+        **{f"bce_{p}": probe_bce(Z_test, s_test, probe=p) for p in PROBE_NAMES},
         "H(s)": sensitive_entropy(s_test),
         "dp_gap": record["demographic_parity_difference"],
         "eo_gap": record["equalized_odds_difference"],
@@ -111,7 +125,7 @@ def matched_reference(model, params):
 def run_model(name, seed, epochs, train, test, reference_bce):
     """Fit one model and its width-matched reference; evaluate both.
 
-    ``reference_bce`` caches the references' BCE by encoder widths.
+    ``reference_bce`` caches the references' BCEs by encoder widths.
     """
     if name == "identity":
         record = {**evaluate(train[0], test[0], train, test), "fit_seconds": 0.0}
@@ -124,24 +138,26 @@ def run_model(name, seed, epochs, train, test, reference_bce):
     if not isinstance(model, SupervisedEncoder):
         widths = (model.n_components, tuple(model.hidden_layer_sizes))
         if widths not in reference_bce:
-            reference = fit_and_evaluate(matched_reference(model, params), train, test)
-            reference_bce[widths] = reference["probe_bce"]
-        record["reference_bce"] = reference_bce[widths]
-        record["bce_gain"] = record["probe_bce"] - reference_bce[widths]
+            reference_bce[widths] = fit_and_evaluate(
+                matched_reference(model, params), train, test
+            )
+        for probe in PROBE_NAMES:
+            reference = reference_bce[widths][f"bce_{probe}"]
+            record[f"reference_{probe}"] = reference
+            record[f"gain_{probe}"] = record[f"bce_{probe}"] - reference
     return {"model": name, "seed": seed, **record}
 
 
 def summarise(records):
     """Mean and standard deviation over seeds, one row per model."""
-    metrics = ["accuracy", "probe_bce", "H(s)", "dp_gap", "eo_gap", "fit_seconds"]
-    metrics += [m for m in ("reference_bce", "bce_gain") if m in records]
+    bces = [f"bce_{p}" for p in PROBE_NAMES]
+    gains = [f"gain_{p}" for p in PROBE_NAMES if f"gain_{p}" in records]
+    metrics = ["accuracy", "H(s)", *bces, *gains, "dp_gap", "eo_gap", "fit_seconds"]
     groups = records.groupby("model", sort=False)[metrics]
     table = groups.mean().round(4)
     if records["seed"].nunique() > 1:
         sd = groups.std().round(4)
-        for column in ["accuracy", "probe_bce", "bce_gain"]:
-            if column not in records:
-                continue
+        for column in ["accuracy", *bces, *gains]:
             table[f"{column}_sd"] = sd[column]
     return table
 
@@ -160,10 +176,14 @@ def main():
         choices=["identity", *MODELS, *VARIANTS],
         default=["identity", *MODELS],
     )
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args()
+    with limit_threads(args.threads):
+        run(args)
 
-    torch.set_num_threads(args.threads)
+
+def run(args):
+    """Every model and seed; print and write the records and the summary."""
     records = []
     for seed in range(args.seeds):
         train, test = split_adult(args.data_home, seed)
@@ -180,7 +200,8 @@ def main():
                 flush=True,
             )
     records = pd.DataFrame(records)
-    print(summarise(records).to_string())
+    with pd.option_context("display.width", 250, "display.max_columns", 40):
+        print(summarise(records).to_string())
     args.out.mkdir(parents=True, exist_ok=True)
     records.to_csv(args.out / "models.csv", index=False)
 

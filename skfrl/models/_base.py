@@ -256,13 +256,18 @@ class BaseTorchRepresentation(
         module = self.net_.module_
         was_training = module.training
         module.eval()
+        encode = self._transform_encoder()
         with torch.no_grad():
             chunks = [
-                module.encode(self._to_tensor(X[i : i + _TRANSFORM_CHUNK])).cpu()
+                encode(self._to_tensor(X[i : i + _TRANSFORM_CHUNK])).cpu()
                 for i in range(0, X.shape[0], _TRANSFORM_CHUNK)
             ]
         module.train(was_training)
         return torch.cat(chunks).numpy()
+
+    def _transform_encoder(self):
+        """Return the tensor map ``transform`` applies to each chunk of rows."""
+        return self.net_.module_.encode
 
     @property
     def _n_features_out(self):

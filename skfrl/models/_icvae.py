@@ -1,11 +1,12 @@
 """ICVAE: invariant representations from a conditional VAE, no adversary."""
 
+from functools import partial
 from numbers import Real
 
 import torch
 
 from ..nn import ConditionalVAELoss, ConditionalVAENet
-from ..utils._param_validation import Interval
+from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseTorchRepresentation
 from ._docstrings import fill_docstring
 
@@ -19,7 +20,8 @@ class ICVAE(BaseTorchRepresentation):
     ``z`` need not carry it; a pairwise-KL bound on I(z; x) penalises what
     ``z`` keeps anyway. ``supervised=True`` adds a task head on ``z``
     (ICVAE-S); ``supervised=False`` ignores ``y`` (ICVAE-US). ``transform``
-    returns the posterior mean.
+    returns the posterior mean, or a sample of q(z|x), the representation
+    the paper's invariance penalty acts on (``representation="sample"``).
 
     Parameters
     ----------
@@ -41,6 +43,12 @@ class ICVAE(BaseTorchRepresentation):
         β, weight of the KL divergence to the N(0, I) prior.
     task_weight : float, default=1.0
         α, weight of the task cross-entropy (ICVAE-S only).
+    representation : {"mean", "sample"}, default="mean"
+        What ``transform`` returns: the posterior mean of q(z|x), or one
+        sample of it. Samples are drawn from a generator seeded by the fitted
+        model, afresh at each call, so one fitted model gives one ``Z`` for
+        one ``X``. Training, and the differentiable protocol that attacks
+        use, are the same either way.
     {training_parameters}
 
     Attributes
@@ -86,6 +94,7 @@ class ICVAE(BaseTorchRepresentation):
         "fairness_weight": [Interval(Real, 0, None, closed="left")],
         "kl_weight": [Interval(Real, 0, None, closed="left")],
         "task_weight": [Interval(Real, 0, None, closed="left")],
+        "representation": [StrOptions({"mean", "sample"})],
     }
 
     def __init__(
@@ -97,6 +106,7 @@ class ICVAE(BaseTorchRepresentation):
         fairness_weight=1.0,
         kl_weight=1.0,
         task_weight=1.0,
+        representation="mean",
         activation="relu",
         max_epochs=30,
         batch_size=256,
@@ -115,6 +125,7 @@ class ICVAE(BaseTorchRepresentation):
         self.fairness_weight = fairness_weight
         self.kl_weight = kl_weight
         self.task_weight = task_weight
+        self.representation = representation
         self.activation = activation
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -142,6 +153,15 @@ class ICVAE(BaseTorchRepresentation):
             activation=self.activation,
             seed=noise_seed,
         )
+
+    def _transform_encoder(self):
+        module = self.net_.module_
+        if self.representation == "mean":
+            return module.encode
+        device = next(module.parameters()).device
+        # a fresh generator per call: transform(X) twice gives one Z
+        generator = torch.Generator(device=device).manual_seed(module.seed + 1)
+        return partial(module.sample, generator=generator)
 
     def _build_criterion(self, n_classes):
         return ConditionalVAELoss(

@@ -128,6 +128,14 @@ class ConditionalVAENet(nn.Module):
         """Return the posterior mean, shape (batch, n_components)."""
         return self.encoder(X)[0]
 
+    def sample(self, X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Return a sample of q(z|x) drawn from ``generator``, (batch, n_components)."""
+        mean, log_var = self.encoder(X)
+        noise = torch.randn(
+            mean.shape, generator=generator, device=mean.device, dtype=mean.dtype
+        )
+        return mean + torch.exp(0.5 * log_var) * noise
+
     def _noise_like(self, mean: torch.Tensor) -> torch.Tensor:
         if self._generator is None or self._generator.device != mean.device:
             self._generator = torch.Generator(device=mean.device).manual_seed(self.seed)

@@ -90,3 +90,22 @@ def test_kl_weight_pulls_the_posterior_towards_the_prior(biased_data):
         return np.abs(model.fit(X, sensitive_features=s).transform(X)).mean()
 
     assert mean_norm(20.0) < 0.5 * mean_norm(0.0)
+
+
+def test_sampled_representation_is_noisy_but_reproducible(biased_data):
+    X, y, s = biased_data
+    mean_model = ICVAE(max_epochs=2, random_state=0).fit(X, y, sensitive_features=s)
+    sample_model = ICVAE(max_epochs=2, representation="sample", random_state=0)
+    sample_model.fit(X, y, sensitive_features=s)
+    Z_mean, Z_sample = mean_model.transform(X), sample_model.transform(X)
+    assert Z_sample.shape == Z_mean.shape and Z_sample.dtype == np.float32
+    assert not np.allclose(Z_sample, Z_mean)
+    # same training, so the sample scatters around the same posterior mean
+    assert abs((Z_sample - Z_mean).mean()) < 0.2
+    np.testing.assert_array_equal(sample_model.transform(X), Z_sample)
+
+
+def test_unknown_representation_is_rejected(biased_data):
+    X, y, s = biased_data
+    with pytest.raises(ValueError, match="representation"):
+        ICVAE(representation="median", max_epochs=1).fit(X, y, sensitive_features=s)
