@@ -97,6 +97,7 @@ def summarise(records, strong):
             f"wins_{strong}": (f"delta_{strong}_vs_dup", lambda d: int((d > 0).sum())),
         },
         accuracy=("downstream_accuracy", "mean"),
+        fields=("fields", "mean"),
         l0=("l0", "mean"),
         craft_over_theta0=("craft_over_theta0", "mean"),
     ).round(4)
@@ -133,6 +134,13 @@ def main():
         choices=list(conditions()),
         help="subset of the conditions (default: all; duplicates always run)",
     )
+    parser.add_argument(
+        "--feature-domain",
+        choices=["infer", "box"],
+        default="infer",
+        help="poisons are records (infer, the default) or anywhere in the "
+        "training ranges (box: infeasible, for comparison)",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench_out/attack"))
     args = parser.parse_args()
     with limit_threads(args.threads):
@@ -166,6 +174,7 @@ def run(args):
                         if protocol == "finetune"
                         else n_epochs // 3,
                         strong_probes=(args.strong_probe,),
+                        feature_domain=args.feature_domain,
                     )
                     for record in records:
                         record.update(

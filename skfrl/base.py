@@ -181,10 +181,16 @@ class BasePoisoner(BaseEstimator):
         X32, y_arr, s_codes, groups = check_X_y_s(
             X_features, y, s, y_required=True, s_required=True
         )
+        names = getattr(X_features, "columns", None)
+        if names is not None:
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         rng = check_random_state(self.random_state)
         X_poison, y_poison, s_poison, base_indices = self._fit_resample(
             X32, y_arr, s_codes, rng, groups=groups, **fit_params
         )
+        X_poison = self._restore_precision(X_poison, X_features, base_indices)
         n = X32.shape[0]
         self.n_poison_ = len(X_poison)
         self.poison_mask_ = np.r_[np.zeros(n, bool), np.ones(self.n_poison_, bool)]
@@ -206,6 +212,15 @@ class BasePoisoner(BaseEstimator):
     @abstractmethod
     def _fit_resample(self, X, y, s, rng, *, groups, **fit_params):
         """Return ``(X_poison, y_poison, s_poison_codes, base_indices)``."""
+
+    def _restore_precision(self, X_poison, X_features, base_indices):
+        """Return the poisons at the precision of the caller's ``X``.
+
+        ``_fit_resample`` works on float32; a subclass that promises records
+        maps its poisons back onto the exact values of ``X_features`` (and
+        of their base rows, where they did not change).
+        """
+        return X_poison
 
 
 def is_poisoner(estimator):

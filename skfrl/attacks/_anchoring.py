@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseAttack, Poisons, feature_bounds
+from ._base import BaseAttack, Poisons, project_poisons
 
 __all__ = ["AnchoringAttack", "anchor_pools", "check_binary_labels"]
 
@@ -98,10 +98,6 @@ class AnchoringAttack(BaseAttack):
     max_candidates : int, default=2000
         NRAA ranks at most this many randomly drawn rows of each pool, to
         bound the cost of the neighbour counts on large data.
-    feature_bounds : "data", None or tuple, default="data"
-        Feasible feature domain poisons are clipped to: the training min
-        and max per feature, no bounds, or explicit ``(low, high)``.
-        Clipping to a box holding the target keeps poisons within ``tau``.
 
     Attributes
     ----------
@@ -118,9 +114,10 @@ class AnchoringAttack(BaseAttack):
     With targets :math:`x^+` (disadvantaged, positive) and :math:`x^-`
     (advantaged, negative), each poison is :math:`\tilde x = \Pi(x_t + u)`
     with :math:`u` uniform in :math:`\{\|u\|_2 \le \tau\}`, label
-    :math:`1 - y_t` and group :math:`s_t`; :math:`\Pi` clips to the feature
-    domain (the original code projects onto the sphere and slab defences of
-    Koh et al. instead). ``base_indices`` of the poisons are their targets.
+    :math:`1 - y_t` and group :math:`s_t`; :math:`\Pi` projects onto the
+    poisoner's feature domain, records by default (the original code projects
+    onto the sphere and slab defences of Koh et al. instead).
+    ``base_indices`` of the poisons are their targets.
 
     References
     ----------
@@ -146,7 +143,6 @@ class AnchoringAttack(BaseAttack):
         "tau": [Interval(Real, 0, None, closed="neither")],
         "n_poison_per_target": [Interval(Integral, 1, None, closed="left")],
         "max_candidates": [Interval(Integral, 1, None, closed="left")],
-        "feature_bounds": [StrOptions({"data"}), tuple, None],
     }
 
     def __init__(
@@ -156,13 +152,11 @@ class AnchoringAttack(BaseAttack):
         tau=1.0,
         n_poison_per_target=10,
         max_candidates=2000,
-        feature_bounds="data",
     ):
         self.strategy = strategy
         self.tau = tau
         self.n_poison_per_target = n_poison_per_target
         self.max_candidates = max_candidates
-        self.feature_bounds = feature_bounds
 
     def craft(self, victim, X, y, s, n_poison, rng, **context):
         """Return poisons anchored near targets (see :meth:`BaseAttack.craft`)."""
@@ -180,8 +174,7 @@ class AnchoringAttack(BaseAttack):
         # positive targets get the negative label (code 0) and vice versa
         label_codes = np.repeat([0, 1], sizes)
         offsets = _sample_in_ball(len(targets), X.shape[1], self.tau, rng)
-        low, high = feature_bounds(self.feature_bounds, X)
-        X_poison = np.clip(X[targets] + offsets, low, high).astype(X.dtype)
+        X_poison = project_poisons((X[targets] + offsets).astype(X.dtype), context)
         return Poisons(X_poison, classes[label_codes], s[targets].copy(), targets)
 
     def _targets(self, X, pool, n_poison, rng):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator
 
-__all__ = ["BaseAttack", "Poisons", "feature_bounds", "sample_base_indices"]
+__all__ = ["BaseAttack", "Poisons", "project_poisons", "sample_base_indices"]
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,10 @@ class BaseAttack(BaseEstimator, metaclass=ABCMeta):
         rng : numpy.random.RandomState
             The poisoner's generator; the only source of randomness.
         **context : dict
-            ``X_target``, ``s_target`` (the attacker's target set) and
-            ``protocol`` (``"finetune"`` or ``"retrain"``).
+            ``X_target``, ``s_target`` (the attacker's target set),
+            ``protocol`` (``"finetune"`` or ``"retrain"``) and
+            ``feature_domain`` (the :class:`~skfrl.utils.FeatureDomain` the
+            poisons must lie in, or None; see :func:`project_poisons`).
 
         Returns
         -------
@@ -76,35 +78,23 @@ def sample_base_indices(n_samples, n_poison, rng):
     return rng.choice(n_samples, size=n_poison, replace=n_poison > n_samples)
 
 
-def feature_bounds(bounds, X):
-    """Return per-feature ``(low, high)`` arrays of the feasible feature domain.
+def project_poisons(X_poison, context):
+    """Project poisons onto the poisoner's feature domain, if it gave one.
 
     Parameters
     ----------
-    bounds : "data", None or tuple of (float or array-like, float or array-like)
-        ``"data"``: the training min and max of each feature. ``None``: no
-        bounds. A tuple gives the low and high edges (scalars broadcast).
-    X : ndarray of shape (n_samples, n_features)
-        Training features.
+    X_poison : ndarray of shape (n_poison, n_features)
+        Crafted features.
+    context : dict
+        The ``**context`` of :meth:`BaseAttack.craft`; its
+        ``feature_domain`` (a :class:`~skfrl.utils.FeatureDomain` or None)
+        says which rows are records.
 
     Returns
     -------
-    low, high : ndarray of shape (n_features,), float32
+    X_poison : ndarray of shape (n_poison, n_features), dtype of the input
     """
-    n_features = X.shape[1]
-    if bounds is None:
-        return np.full(n_features, -np.inf, np.float32), np.full(
-            n_features, np.inf, np.float32
-        )
-    if isinstance(bounds, str):
-        if bounds != "data":
-            raise ValueError(
-                f"feature_bounds must be 'data', None or (low, high); got {bounds!r}."
-            )
-        return X.min(axis=0), X.max(axis=0)
-    low, high = (
-        np.broadcast_to(np.asarray(b, np.float32), (n_features,)) for b in bounds
-    )
-    if np.any(low > high):
-        raise ValueError("feature_bounds has a low edge above its high edge.")
-    return low.copy(), high.copy()
+    domain = context.get("feature_domain")
+    if domain is None:
+        return X_poison
+    return domain.project(X_poison).astype(X_poison.dtype)

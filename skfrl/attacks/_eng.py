@@ -9,7 +9,14 @@ Poisons start as copies of training rows; only their features move,
 so that a training step on the poisons raises the leakage proxy on the
 target set. The smooth part takes Adam steps, the L1 part a proximal
 (soft-threshold) step scaled by Adam's per-coordinate step size, so delta
-is exactly sparse; every step ends with a projection onto the feature domain.
+is exactly sparse; every step ends with a clip to the feature domain's range.
+
+Under a record domain (the poisoner's default) the loss is evaluated at the
+nearest *record* of each relaxed poison (one level per one-hot group, a
+training value in each discrete column), and its gradient passed straight
+through to the relaxed point (a straight-through estimator), whose discrete
+coordinates are scaled by their gap so that a level can flip within a few
+steps. The returned poisons are those records.
 """
 
 import copy
@@ -23,7 +30,7 @@ from tqdm.auto import tqdm
 
 from ..utils import draw_seed
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseAttack, Poisons, feature_bounds, sample_base_indices
+from ._base import BaseAttack, Poisons, sample_base_indices
 from ._proxies import flat_grad, make_proxy
 
 __all__ = ["ENGAttack"]
@@ -80,9 +87,6 @@ class ENGAttack(BaseAttack):
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
-    feature_bounds : "data", None or tuple, default="data"
-        Feasible feature domain: the training min and max per feature, no
-        bounds, or explicit ``(low, high)``.
     flip_sensitive : bool, default=False
         Give poisons the opposite group of their base row (the paper keeps
         it; flipping is a stronger attacker).
@@ -100,6 +104,11 @@ class ENGAttack(BaseAttack):
         ``poison_grad_norm``, ``l0``, ``l1``, ``l2`` (mean per poison).
     best_restart_ : int
         Index of the restart kept.
+    matching_loss_ : float
+        1 − cos of the returned poisons (records under a record domain).
+    relaxed_matching_loss_ : float
+        1 − cos at the relaxed poisons before the projection onto records
+        (equal to ``matching_loss_`` without a record domain).
     proxy_clean_ : float
         The proxy on the target set at the clean victim.
 
@@ -112,7 +121,11 @@ class ENGAttack(BaseAttack):
     .. math:: \min_\delta\; 1 - \cos(g_p(\delta), g_{adv})
               + \lambda_1 \overline{\|\delta_j\|_1}
               + \lambda_2 \overline{\|\delta_j\|_2^2}
-              \quad \text{s.t. } x_0 + \delta \in [\mathrm{low}, \mathrm{high}].
+              \quad \text{s.t. } x_0 + \delta \in \mathcal{D},
+
+    with :math:`\mathcal{D}` the poisoner's feature domain: records by
+    default (``FairRepresentationPoisoner(feature_domain="infer")``), the
+    relaxed box of training ranges with ``feature_domain="box"``.
 
     References
     ----------
@@ -145,7 +158,6 @@ class ENGAttack(BaseAttack):
         "n_surrogates": [Interval(Integral, 1, None, closed="left"), None],
         "match_epochs": [tuple, None],
         "match_on": [StrOptions({"encoder", "last_layer"})],
-        "feature_bounds": [StrOptions({"data"}), tuple, None],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
@@ -163,7 +175,6 @@ class ENGAttack(BaseAttack):
         n_surrogates=None,
         match_epochs=None,
         match_on="encoder",
-        feature_bounds="data",
         flip_sensitive=False,
         init_scale=0.01,
         verbose=0,
@@ -177,7 +188,6 @@ class ENGAttack(BaseAttack):
         self.n_surrogates = n_surrogates
         self.match_epochs = match_epochs
         self.match_on = match_on
-        self.feature_bounds = feature_bounds
         self.flip_sensitive = flip_sensitive
         self.init_scale = init_scale
         self.verbose = verbose
@@ -226,7 +236,7 @@ class ENGAttack(BaseAttack):
             X[idx],
             y[idx],
             groups[s_poison],
-            feature_bounds(self.feature_bounds, X),
+            context.get("feature_domain"),
         )
         best = None
         histories = []
@@ -239,14 +249,15 @@ class ENGAttack(BaseAttack):
         ) as bar:
             for restart in range(n_init):
                 generator = torch.Generator().manual_seed(draw_seed(rng))
-                delta, history, objective = self._descend(
+                delta, history, objective, losses = self._descend(
                     problem, max_iter, generator, bar
                 )
                 history.insert(0, "restart", restart)
                 histories.append(history)
                 if best is None or objective < best[0]:
-                    best = (objective, restart, delta)
-        _, self.best_restart_, delta = best
+                    best = (objective, restart, delta, losses)
+        _, self.best_restart_, delta, losses = best
+        self.matching_loss_, self.relaxed_matching_loss_ = losses
         self.history_ = pd.concat(histories, ignore_index=True)
         if surrogates[0] is victim:
             self.proxy_clean_ = targets[0][1]
@@ -292,42 +303,51 @@ class ENGAttack(BaseAttack):
         return flat_grad(-value, params).detach(), value.item()
 
     def _descend(self, problem, max_iter, generator, bar):
-        """Proximal Adam on delta; return ``(delta, history, final objective)``."""
-        x0, (low, high) = problem.x0, problem.bounds
+        """Proximal Adam on the scaled perturbation ``u`` (δ = width · u).
+
+        Returns ``(delta, history, final objective, (matching loss,
+        relaxed matching loss))``; ``delta`` moves the base rows onto the
+        domain's records.
+        """
+        x0, (low, high), width = problem.x0, problem.bounds, problem.width
         delta = (torch.rand(x0.shape, generator=generator) * 2 - 1).to(
             x0.device
         ) * self.init_scale
-        delta = torch.clamp(x0 + delta, low, high) - x0
-        first, second = torch.zeros_like(delta), torch.zeros_like(delta)
+        u = (torch.clamp(x0 + delta, low, high) - x0) / width
+        first, second = torch.zeros_like(u), torch.zeros_like(u)
         l1_grad_scale = self.l1_weight / len(x0)  # d/d|delta_ij| of the mean L1 term
         rows = []
         for step in range(1, max_iter + 1):
             lr = self.step_size * 0.1 ** sum(step > f * max_iter for f in _DECAY_AT)
-            delta.requires_grad_(True)
-            stats = problem.matching(x0 + delta)
+            u.requires_grad_(True)
+            delta = width * u
+            stats = problem.matching(problem.feasible(x0 + delta))
             smooth = (
                 stats["matching_loss"] + self.l2_weight * delta.pow(2).sum(1).mean()
             )
-            (grad,) = torch.autograd.grad(smooth, delta)
+            (grad,) = torch.autograd.grad(smooth, u)
             with torch.no_grad():
                 first.lerp_(grad, 1 - _BETAS[0])
                 second.lerp_(grad.pow(2), 1 - _BETAS[1])
                 scale = lr / ((second / (1 - _BETAS[1] ** step)).sqrt() + 1e-8)
-                delta = delta - scale * first / (1 - _BETAS[0] ** step)
-                delta = delta.sign() * (delta.abs() - scale * l1_grad_scale).clamp_min(
-                    0
-                )
-                delta = torch.clamp(x0 + delta, low, high) - x0
-            rows.append(_step_record(step, stats, delta))
+                u = u - scale * first / (1 - _BETAS[0] ** step)
+                threshold = scale * l1_grad_scale * width
+                u = u.sign() * (u.abs() - threshold).clamp_min(0)
+                u = (torch.clamp(x0 + width * u, low, high) - x0) / width
+            rows.append(
+                _step_record(step, stats, problem.feasible(x0 + width * u) - x0)
+            )
             bar.update()
             bar.set_postfix(
                 matching_loss=f"{rows[-1]['matching_loss']:.3f}", refresh=False
             )
-        delta = delta.detach()
+        relaxed = x0 + width * u.detach()
+        delta = problem.feasible(relaxed).detach() - x0
         final = problem.matching(x0 + delta)["matching_loss"].item()
+        relaxed_loss = problem.matching(relaxed)["matching_loss"].item()
         objective = final + self.l1_weight * delta.abs().sum(1).mean().item()
         objective += self.l2_weight * delta.pow(2).sum(1).mean().item()
-        return delta, pd.DataFrame(rows), objective
+        return delta, pd.DataFrame(rows), objective, (final, relaxed_loss)
 
 
 def _step_record(step, stats, delta):
@@ -344,16 +364,45 @@ def _step_record(step, stats, delta):
 
 
 class _MatchingProblem:
-    """The poisons' fixed data and the matching loss over the surrogates."""
+    """The poisons' fixed data, their domain and the loss over the surrogates."""
 
-    def __init__(self, surrogates, params, targets, X_base, y_poison, s_poison, bounds):
+    def __init__(self, surrogates, params, targets, X_base, y_poison, s_poison, domain):
         self.surrogates = surrogates
         self.params = params
         self.targets = targets
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
         self.y, self.s = y_poison, s_poison
-        self.bounds = tuple(torch.as_tensor(b, device=device) for b in bounds)
+        self.domain = domain
+        n_features = self.x0.shape[1]
+        if domain is None:
+            low, high = np.full(n_features, -np.inf), np.full(n_features, np.inf)
+        else:
+            low, high = domain.low, domain.high
+        self.bounds = tuple(
+            torch.as_tensor(b, dtype=self.x0.dtype, device=device) for b in (low, high)
+        )
+        discrete = np.zeros(n_features, bool)
+        if domain is not None:
+            discrete = np.array([v is not None for v in domain.values])
+        self.has_records = domain is not None and bool(
+            discrete.any() or (domain.steps > 0).any()
+        )
+        # discrete coordinates move in units of their gap: a level can flip
+        gap = np.where(discrete, np.asarray(high) - np.asarray(low), 1.0)
+        self.width = torch.as_tensor(
+            np.where(gap > 0, gap, 1.0), dtype=self.x0.dtype, device=device
+        )
+
+    def feasible(self, X_poison):
+        """Return the nearest records, with the gradient passed straight through."""
+        if not self.has_records:
+            return X_poison
+        projected = self.domain.project(X_poison.detach().cpu().numpy())
+        projected = torch.as_tensor(
+            projected, dtype=X_poison.dtype, device=X_poison.device
+        )
+        return X_poison + (projected - X_poison).detach()
 
     def matching(self, X_poison):
         """Mean over surrogates of 1 − cos(g_p, g_adv), with diagnostics."""

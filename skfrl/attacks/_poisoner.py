@@ -4,11 +4,13 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BasePoisoner, check_differentiable_encoder
 from ..utils import (
+    FeatureDomain,
     check_poison_ratio,
     check_sensitive_features,
     check_X_y_s,
@@ -56,6 +58,19 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     prefit : bool, default=False
         If True, ``estimator`` is already fitted on the clean data and is
         deep-copied into ``estimator_`` instead of refitted.
+    feature_domain : "infer", "box", FeatureDomain or None, default="infer"
+        Which rows count as records. ``"infer"``: read from the training
+        ``X`` by :meth:`FeatureDomain.from_data <skfrl.utils.FeatureDomain.from_data>`
+        (discrete columns keep one of their training values, one-hot groups
+        exactly one level, integer-valued columns stay on their lattice,
+        every value in its training range), so every poison is a record a
+        real form could hold, whatever scaling ``X`` had. A
+        :class:`~skfrl.utils.FeatureDomain` gives it explicitly.
+        ``"box"``: each column anywhere in its training range, the relaxed
+        domain of earlier skfrl versions; its poisons are **not** records
+        (fractional one-hot values) and a schema check removes them; for
+        comparison only. None: no constraint at all. Attacks craft within
+        the domain and the poisoner projects their output onto it.
     sensitive_feature_ids : int, str or list, default=None
         Column mode: the columns of ``X`` holding ``s``. Then
         ``fit_resample(X, y)`` returns ``(X_res, y_res)`` and the poisoner can
@@ -82,7 +97,15 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     perturbations_ : ndarray of shape (`n_poison_`, n_features)
         δ, the poisons' features minus their base rows' features.
     perturbation_norms_ : pandas.DataFrame
-        Per poison: ``l0`` (features changed), ``l1`` and ``l2`` norms of δ.
+        Per poison: ``fields`` (fields edited: a one-hot group or one other
+        column each, what a person changes on a form), ``l0`` (columns
+        changed), ``l1`` and ``l2`` norms of δ.
+    feature_domain_ : FeatureDomain or None
+        The domain the poisons lie in (in the float32 space of the attack).
+    field_changes_ : pandas.DataFrame of shape (`n_poison_`, n_fields)
+        Which fields each poison edits, one boolean column per field.
+    feature_names_in_ : ndarray of shape (n_features,)
+        Names of the feature columns, when ``X`` was a DataFrame.
     history_ : pandas.DataFrame or None
         The attack's per-step history, when it has one (ENG).
     target_indices_ : ndarray or None
@@ -114,6 +137,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         "protocol": [StrOptions({"finetune", "retrain"})],
         "target_size": [Interval(Real, 0, 1, closed="neither")],
         "prefit": ["boolean"],
+        "feature_domain": [StrOptions({"infer", "box"}), FeatureDomain, None],
         "sensitive_feature_ids": [Integral, str, list, tuple, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -128,6 +152,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         protocol="finetune",
         target_size=0.2,
         prefit=False,
+        feature_domain="infer",
         sensitive_feature_ids=None,
         random_state=None,
         verbose=0,
@@ -138,6 +163,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         self.protocol = protocol
         self.target_size = target_size
         self.prefit = prefit
+        self.feature_domain = feature_domain
         self.sensitive_feature_ids = sensitive_feature_ids
         self.random_state = random_state
         self.verbose = verbose
@@ -179,6 +205,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             check_differentiable_encoder(
                 self.estimator, attack_name=f"attack={type(attack).__name__}()"
             )
+        domain = self.feature_domain_ = self._domain(X)
         X_target, s_target = self._target_set(X, s, groups, X_target, s_target, rng)
         self.estimator_ = self._fit_victim(X, y, groups[s], rng)
         poisons = attack.craft(
@@ -192,12 +219,60 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             s_target=s_target,
             groups=groups,
             protocol=self.protocol,
+            feature_domain=domain,
         )
+        X_poison = poisons.X
+        if domain is not None:
+            X_poison = domain.project(X_poison).astype(X.dtype)
         self.attack_ = attack
         self.history_ = getattr(attack, "history_", None)
-        self.perturbations_ = poisons.X - X[poisons.base_indices]
-        self.perturbation_norms_ = perturbation_norms(self.perturbations_)
-        return poisons.X, poisons.y, poisons.s, poisons.base_indices
+        X_base = X[poisons.base_indices]
+        self.perturbations_ = X_poison - X_base
+        norms = perturbation_norms(self.perturbations_)
+        if domain is None:
+            self.field_changes_ = pd.DataFrame(self.perturbations_ != 0)
+        else:
+            self.field_changes_ = domain.field_changes(X_poison, X_base)
+        norms.insert(0, "fields", self.field_changes_.sum(axis=1).to_numpy())
+        self.perturbation_norms_ = norms
+        return X_poison, poisons.y, poisons.s, poisons.base_indices
+
+    def _domain(self, X):
+        """Return the FeatureDomain of ``X`` the poisons must lie in, or None."""
+        if isinstance(self.feature_domain, FeatureDomain):
+            self.feature_domain.check_width(X)
+            return self.feature_domain
+        if self.feature_domain == "infer":
+            return FeatureDomain.from_data(X, feature_names=self._feature_names())
+        if self.feature_domain == "box":
+            return FeatureDomain.box(X)
+        return None
+
+    def _feature_names(self):
+        names = getattr(self, "feature_names_in_", None)
+        return None if names is None else [str(name) for name in names]
+
+    def _restore_precision(self, X_poison, X_features, base_indices):
+        """Snap the float32 poisons onto the exact values of the caller's ``X``.
+
+        Values a poison did not change are its base row's, at full precision;
+        the others are projected onto the domain of the caller's ``X``.
+        """
+        X_input = np.asarray(X_features)
+        dtype = X_input.dtype if X_input.dtype.kind == "f" else np.float64
+        if self.feature_domain is None:
+            return X_poison
+        if isinstance(self.feature_domain, FeatureDomain):
+            exact = self.feature_domain
+        elif self.feature_domain == "infer":
+            exact = FeatureDomain.from_data(
+                X_input, feature_names=self._feature_names()
+            )
+        else:
+            exact = FeatureDomain.box(X_input)
+        X_base = X_input[base_indices].astype(np.float64)
+        unchanged = X_poison == X_base.astype(X_poison.dtype)
+        return np.where(unchanged, X_base, exact.project(X_poison)).astype(dtype)
 
     def _fit_victim(self, X, y, s_labels, rng):
         if self.prefit:

@@ -4,8 +4,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseAttack, Poisons, feature_bounds, sample_base_indices
+from ..utils._param_validation import Interval
+from ._base import BaseAttack, Poisons, project_poisons, sample_base_indices
 
 __all__ = ["RandomPerturbationAttack"]
 
@@ -22,14 +22,11 @@ class RandomPerturbationAttack(BaseAttack):
     Parameters
     ----------
     scale : float, default=1.0
-        The L2 norm of each poison's perturbation, before clipping.
+        The L2 norm of each poison's perturbation, before projection onto the
+        poisoner's feature domain (which can lower it).
     n_features_changed : int, default=None
         The number of features each perturbation changes (its L0), drawn at
         random per poison; None changes every feature.
-    feature_bounds : "data", None or tuple, default="data"
-        Feasible feature domain poisons are clipped to: the training min
-        and max per feature, no bounds, or explicit ``(low, high)``.
-        Clipping can lower a perturbation's norms.
 
     See Also
     --------
@@ -41,7 +38,8 @@ class RandomPerturbationAttack(BaseAttack):
     For a base row :math:`x_0`, a random support :math:`S` of
     ``n_features_changed`` features and :math:`g \sim \mathcal N(0, I_S)`,
     the poison is :math:`\Pi(x_0 + \mathrm{scale} \cdot g / \|g\|_2)`, with
-    :math:`\Pi` the clipping to the feature domain.
+    :math:`\Pi` the projection onto the poisoner's feature domain (records by
+    default: discrete columns snap to a training value).
 
     Examples
     --------
@@ -60,13 +58,11 @@ class RandomPerturbationAttack(BaseAttack):
     _parameter_constraints: dict = {
         "scale": [Interval(Real, 0, None, closed="left")],
         "n_features_changed": [Interval(Integral, 1, None, closed="left"), None],
-        "feature_bounds": [StrOptions({"data"}), tuple, None],
     }
 
-    def __init__(self, *, scale=1.0, n_features_changed=None, feature_bounds="data"):
+    def __init__(self, *, scale=1.0, n_features_changed=None):
         self.scale = scale
         self.n_features_changed = n_features_changed
-        self.feature_bounds = feature_bounds
 
     def craft(self, victim, X, y, s, n_poison, rng, **context):
         """Return randomly perturbed copies (see :meth:`BaseAttack.craft`)."""
@@ -86,6 +82,5 @@ class RandomPerturbationAttack(BaseAttack):
         keys = rng.random_sample((n_poison, n_features))
         noise[keys > np.sort(keys, axis=1)[:, [n_changed - 1]]] = 0.0
         noise *= self.scale / np.linalg.norm(noise, axis=1, keepdims=True)
-        low, high = feature_bounds(self.feature_bounds, X)
-        X_poison = np.clip(X[idx] + noise, low, high).astype(X.dtype)
+        X_poison = project_poisons((X[idx] + noise).astype(X.dtype), context)
         return Poisons(X_poison, y[idx].copy(), s[idx].copy(), idx)

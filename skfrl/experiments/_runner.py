@@ -76,6 +76,7 @@ _COLUMNS = [
     "demographic_parity_difference",
     "equalized_odds_difference",
     "n_poison",
+    "fields",
     "l0",
     "l1",
     "l2",

@@ -54,6 +54,7 @@ def run_paired_trial(
     target_fraction=0.2,
     probe="logistic",
     strong_probes=(),
+    feature_domain="infer",
 ):
     """Run the clean condition and each attack against one shared θ0.
 
@@ -84,6 +85,10 @@ def run_paired_trial(
         Probe of the leakage measurement (see :func:`poisoned_victim_leakage`).
     strong_probes : sequence of {"mlp", "hgb"}, default=()
         Further probes, each recorded as ``probe_bce_<name>``.
+    feature_domain : "infer", "box" or FeatureDomain, default="infer"
+        Where every poisoner's poisons lie (see
+        :class:`~skfrl.attacks.FairRepresentationPoisoner`): records by
+        default, the relaxed box of training ranges for comparison.
 
     Returns
     -------
@@ -93,7 +98,7 @@ def run_paired_trial(
         ``sensitive_entropy`` (H(s) of the scored target rows), downstream
         accuracy and fairness gaps,
         ``craft_seconds``, ``theta0_seconds``, ``n_poison``, mean perturbation
-        norms ``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
+        norms ``fields``/``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
         feature, the share of poisons that change it), and the seed.
     """
     X_tr, y_tr, s_tr, X_ta, y_ta, s_ta = _split(X, y, s, seed, target_fraction)
@@ -125,6 +130,7 @@ def run_paired_trial(
             poison_ratio=poison_ratio,
             protocol=protocol,
             prefit=True,
+            feature_domain=feature_domain,
             random_state=seed + 1000,
         )
         start = time.perf_counter()

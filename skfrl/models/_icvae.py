@@ -21,7 +21,8 @@ class ICVAE(BaseTorchRepresentation):
     ``z`` keeps anyway. ``supervised=True`` adds a task head on ``z``
     (ICVAE-S); ``supervised=False`` ignores ``y`` (ICVAE-US). ``transform``
     returns the posterior mean, or a sample of q(z|x), the representation
-    the paper's invariance penalty acts on (``representation="sample"``).
+    the paper's invariance penalty acts on (``representation="sample"``):
+    only the sample hides ``s`` from strong probes (see Notes).
 
     Parameters
     ----------
@@ -72,6 +73,13 @@ class ICVAE(BaseTorchRepresentation):
 
     where the last term is present for ICVAE-S only and the pairwise term is
     dropped when fitting without ``s``.
+
+    **Fair to a strong probe?** Not with the posterior mean. On Adult (3
+    seeds, ``benchmarks/README.md``) ICVAE-S's mean scores probe BCE 0.610
+    to the linear probe but 0.378 to ``"mlp"`` and 0.336 to ``"hgb"`` (H(s) =
+    0.631): more leakage than a task-only encoder of the same widths. With
+    ``representation="sample"`` it is fair to all three (0.624, 0.616,
+    0.607) at a cost in downstream accuracy (0.78 against 0.81).
 
     References
     ----------

@@ -6,6 +6,7 @@ from sklearn.neighbors import NearestNeighbors
 from skfrl.attacks import AnchoringAttack, FairRepresentationPoisoner
 from skfrl.datasets import make_biased_classification
 from skfrl.models import CFair
+from skfrl.utils import FeatureDomain
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +20,18 @@ def data():
     return X, y, s
 
 
-def craft(attack, data, n_poison=41, seed=0):
+def craft(attack, data, n_poison=41, seed=0, domain=None):
     X, y, s = data
-    return attack.craft(None, X, y, s, n_poison, np.random.RandomState(seed))
+    rng = np.random.RandomState(seed)
+    return attack.craft(None, X, y, s, n_poison, rng, feature_domain=domain)
 
 
 @pytest.mark.parametrize("strategy", ["random", "non-random"])
-@pytest.mark.parametrize("bounds", ["data", None])
-def test_poisons_anchor_near_targets_with_opposite_label(strategy, bounds, data):
+@pytest.mark.parametrize("box", [True, False])
+def test_poisons_anchor_near_targets_with_opposite_label(strategy, box, data):
     X, y, s = data
-    attack = AnchoringAttack(strategy=strategy, tau=0.5, feature_bounds=bounds)
-    poisons = craft(attack, data)
+    attack = AnchoringAttack(strategy=strategy, tau=0.5)
+    poisons = craft(attack, data, domain=FeatureDomain.box(X) if box else None)
     targets = poisons.base_indices
     distances = np.linalg.norm(poisons.X - X[targets], axis=1)
     assert distances.max() <= 0.5 + 1e-5
@@ -96,12 +98,13 @@ def test_max_candidates_bounds_the_ranked_rows(data):
     assert len(np.unique(poisons.base_indices[21:])) == 1
 
 
-def test_poisons_are_clipped_to_the_feature_domain(data):
+def test_poisons_are_projected_onto_the_feature_domain(data):
     X, _, _ = data
-    poisons = craft(AnchoringAttack(tau=5.0), data)
+    poisons = craft(AnchoringAttack(tau=5.0), data, domain=FeatureDomain.box(X))
     assert_array_equal(np.clip(poisons.X, X.min(0), X.max(0)), poisons.X)
-    poisons = craft(AnchoringAttack(tau=5.0, feature_bounds=(-0.1, 0.1)), data)
-    assert np.abs(poisons.X).max() <= 0.1 + 1e-7
+    records = FeatureDomain.from_data(np.round(X))
+    poisons = craft(AnchoringAttack(tau=5.0), data, domain=records)
+    assert records.is_feasible(poisons.X).all()
 
 
 def test_same_generator_same_poisons(data):

@@ -19,15 +19,17 @@ def eng_poisoner(attack, random_state=0, **params):
     )
 
 
-@pytest.mark.parametrize("bounds", ["data", (-0.5, 0.5)])
-def test_poisons_respect_the_feature_bounds(bounds, biased_data):
+@pytest.mark.parametrize("domain", ["infer", "box"])
+def test_poisons_stay_in_the_training_range(domain, biased_data):
     X, y, s = biased_data
     poisoner = eng_poisoner(
-        ENGAttack(max_iter=3, feature_bounds=bounds, init_scale=1.0)
+        ENGAttack(max_iter=3, init_scale=1.0), feature_domain=domain
     )
     X_res, _, _ = poisoner.fit_resample(X, y, s)
-    low, high = (X.min(0), X.max(0)) if bounds == "data" else bounds
+    low, high = X.min(0), X.max(0)
     assert (X_res[len(X) :] >= low).all() and (X_res[len(X) :] <= high).all()
+    attack = poisoner.attack_
+    assert attack.matching_loss_ == pytest.approx(attack.relaxed_matching_loss_)
 
 
 def test_l1_weight_makes_perturbations_sparse(biased_data):

@@ -232,7 +232,7 @@ def test_prefit_needs_a_fitted_estimator(biased_data):
 
 def test_perturbation_diagnostics(biased_data):
     X, y, s = biased_data
-    poisoner = make_poisoner(RandomPerturbationAttack(scale=0.1, feature_bounds=None))
+    poisoner = make_poisoner(RandomPerturbationAttack(scale=0.1), feature_domain=None)
     X_res, _, _ = poisoner.fit_resample(X, y, s)
     n = len(X)
     delta = X_res[n:] - X[poisoner.sample_indices_[n:]]

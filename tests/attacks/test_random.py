@@ -3,6 +3,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skfrl.attacks import RandomPerturbationAttack
+from skfrl.utils import FeatureDomain
 
 
 @pytest.fixture(scope="module")
@@ -14,31 +15,30 @@ def data():
     return X, y, s
 
 
-def perturbations(attack, data, n_poison=40, seed=0):
+def perturbations(attack, data, n_poison=40, seed=0, domain=None):
     X, y, s = data
-    poisons = attack.craft(None, X, y, s, n_poison, np.random.RandomState(seed))
+    rng = np.random.RandomState(seed)
+    poisons = attack.craft(None, X, y, s, n_poison, rng, feature_domain=domain)
     return poisons, poisons.X - X[poisons.base_indices]
 
 
 @pytest.mark.parametrize("scale", [0.1, 1.0, 3.0])
 def test_perturbations_have_the_requested_l2_norm(scale, data):
-    _, delta = perturbations(
-        RandomPerturbationAttack(scale=scale, feature_bounds=None), data
-    )
+    _, delta = perturbations(RandomPerturbationAttack(scale=scale), data)
     assert_allclose(np.linalg.norm(delta, axis=1), scale, rtol=1e-5)
     assert (np.count_nonzero(delta, axis=1) == 8).all()
 
 
 @pytest.mark.parametrize("n_changed", [1, 3, 8])
 def test_sparse_perturbations_have_the_requested_l0(n_changed, data):
-    attack = RandomPerturbationAttack(n_features_changed=n_changed, feature_bounds=None)
+    attack = RandomPerturbationAttack(n_features_changed=n_changed)
     _, delta = perturbations(attack, data)
     assert (np.count_nonzero(delta, axis=1) == n_changed).all()
     assert_allclose(np.linalg.norm(delta, axis=1), 1.0, rtol=1e-5)
 
 
 def test_support_is_drawn_per_poison(data):
-    attack = RandomPerturbationAttack(n_features_changed=2, feature_bounds=None)
+    attack = RandomPerturbationAttack(n_features_changed=2)
     _, delta = perturbations(attack, data)
     supports = {tuple(np.flatnonzero(row)) for row in delta}
     assert len(supports) > 10
@@ -46,7 +46,7 @@ def test_support_is_drawn_per_poison(data):
 
 
 def test_directions_are_random(data):
-    _, delta = perturbations(RandomPerturbationAttack(feature_bounds=None), data, 400)
+    _, delta = perturbations(RandomPerturbationAttack(), data, 400)
     assert np.abs(delta.mean(axis=0)).max() < 0.1
     assert_allclose((delta**2).mean(axis=0), 1 / 8, atol=0.04)
 
@@ -59,13 +59,15 @@ def test_labels_and_groups_are_kept(data):
     assert poisons.X.dtype == X.dtype
 
 
-def test_clipping_to_the_feature_domain(data):
+def test_projection_onto_the_feature_domain(data):
     X, _, _ = data
-    poisons, delta = perturbations(RandomPerturbationAttack(scale=3.0), data)
+    attack = RandomPerturbationAttack(scale=3.0)
+    poisons, delta = perturbations(attack, data, domain=FeatureDomain.box(X))
     assert_array_equal(np.clip(poisons.X, X.min(0), X.max(0)), poisons.X)
     assert (np.linalg.norm(delta, axis=1) <= 3.0 + 1e-5).all()
-    poisons, _ = perturbations(RandomPerturbationAttack(feature_bounds=(-1, 1)), data)
-    assert np.abs(poisons.X).max() <= 1
+    records = FeatureDomain.from_data(np.round(X))
+    poisons, _ = perturbations(attack, data, domain=records)
+    assert records.is_feasible(poisons.X).all()
 
 
 def test_zero_scale_gives_copies(data):
