@@ -19,6 +19,7 @@ from ..utils import (
 from ..utils._norms import perturbation_norms
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ._base import BaseAttack
+from ._records import decode_records
 from ._registry import ATTACK_ALIASES, resolve_attack
 
 __all__ = ["FairRepresentationPoisoner"]
@@ -103,7 +104,8 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     feature_domain_ : FeatureDomain or None
         The domain the poisons lie in (in the float32 space of the attack).
     field_changes_ : pandas.DataFrame of shape (`n_poison_`, n_fields)
-        Which fields each poison edits, one boolean column per field.
+        Which fields each poison edits, one boolean column per field;
+        :meth:`poison_records` shows the poisons as readable records.
     feature_names_in_ : ndarray of shape (n_features,)
         Names of the feature columns, when ``X`` was a DataFrame.
     history_ : pandas.DataFrame or None
@@ -274,6 +276,78 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         unchanged = X_poison == X_base.astype(X_poison.dtype)
         return np.where(unchanged, X_base, exact.project(X_poison)).astype(dtype)
 
+    def poison_records(self, X_res, *, feature_names=None, scaler=None):
+        """Return the poisons as readable records, with the fields they edit.
+
+        Parameters
+        ----------
+        X_res : array-like of shape (n_samples + `n_poison_`, n_features)
+            The features returned by :meth:`fit_resample` (without ``s`` in
+            column mode: pass the feature columns).
+        feature_names : list of str, default=None
+            Column names ``"field=level"``, e.g. a loader's
+            ``bunch.feature_names``; default: ``feature_names_in_`` when
+            ``X`` was a DataFrame.
+        scaler : transformer, default=None
+            The fitted scaler applied to ``X`` before poisoning; its
+            ``inverse_transform`` gives raw units (years, hours, dollars).
+
+        Returns
+        -------
+        records : pandas.DataFrame
+            One row per poison: ``base_row`` (its training row), one column
+            per field (a one-hot group as its level's name),
+            ``edited_fields`` (the names of the fields it changed) and
+            ``edits`` (each as ``field: base value → poison value``).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from skfrl.attacks import FairRepresentationPoisoner
+        >>> from skfrl.models import CFair
+        >>> rng = np.random.RandomState(0)
+        >>> colour = rng.randint(3, size=100)
+        >>> X = pd.DataFrame({"age": rng.randint(18, 80, 100).astype(float),
+        ...     "colour=red": colour == 0, "colour=blue": colour == 1,
+        ...     "colour=green": colour == 2}).astype(float)
+        >>> y, s = rng.randint(2, size=100), rng.randint(2, size=100)
+        >>> poisoner = FairRepresentationPoisoner(CFair(max_epochs=1),
+        ...     attack="random", random_state=0)
+        >>> X_res, _, _ = poisoner.fit_resample(X, y, s)
+        >>> records = poisoner.poison_records(X_res)
+        >>> records.columns.tolist()
+        ['base_row', 'age', 'colour', 'edited_fields', 'edits']
+        """
+        check_is_fitted(self, "poison_mask_")
+        X_res = np.asarray(X_res, dtype=np.float64)
+        if X_res.shape[0] != len(self.poison_mask_):
+            raise ValueError(
+                f"X_res has {X_res.shape[0]} rows but fit_resample returned "
+                f"{len(self.poison_mask_)}; pass its X_res."
+            )
+        domain = self.feature_domain_ or FeatureDomain.box(X_res[~self.poison_mask_])
+        names = feature_names
+        if names is None and hasattr(self, "feature_names_in_"):
+            names = self._feature_names()
+        base_rows = self.sample_indices_[self.poison_mask_]
+        records, bases = (
+            decode_records(rows, domain, feature_names=names, scaler=scaler)
+            for rows in (X_res[self.poison_mask_], X_res[base_rows])
+        )
+        edited = self.field_changes_.to_numpy()
+        labels = np.array(records.columns)
+        records["edited_fields"] = [", ".join(labels[row]) for row in edited]
+        records["edits"] = [
+            "; ".join(
+                f"{field}: {_show(bases.iloc[i][field])} → "
+                f"{_show(records.iloc[i][field])}"
+                for field in labels[row]
+            )
+            for i, row in enumerate(edited)
+        ]
+        records.insert(0, "base_row", base_rows)
+        return records
+
     def _fit_victim(self, X, y, s_labels, rng):
         if self.prefit:
             check_is_fitted(self.estimator)
@@ -325,3 +399,8 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         return tags
+
+
+def _show(value):
+    """Format a record's value: levels as they are, numbers to 4 digits."""
+    return f"{value:.4g}" if isinstance(value, float | np.floating) else str(value)

@@ -138,3 +138,34 @@ def test_records_pass_through_bit_identical(dtype, mixed_data):
     n = len(X)
     np.testing.assert_array_equal(X_res[n:], X[p.sample_indices_[n:]])
     assert (p.perturbation_norms_["fields"] == 0).all()
+
+
+def test_poison_records_are_readable(mixed_data):
+    X, y, s, frame, scaler = mixed_data
+    p = poisoner(RandomPerturbationAttack(scale=2.0))
+    X_res, _, _ = p.fit_resample(X, y, s)
+    records = p.poison_records(X_res, scaler=scaler)
+    assert records.columns.tolist() == [
+        "base_row",
+        "age",
+        "colour",
+        "smoker",
+        "income",
+        "edited_fields",
+        "edits",
+    ]
+    edited = records[records["edited_fields"] != ""].iloc[0]
+    assert " → " in edited["edits"]
+    assert len(records) == p.n_poison_
+    assert set(records["colour"]) <= {"red", "green", "blue"}
+    np.testing.assert_allclose(records["age"], np.round(records["age"]), atol=1e-6)
+    first = records.iloc[0]
+    base = frame.iloc[first["base_row"]]
+    changed = [
+        f for f in ("age", "smoker", "income") if first[f] != pytest.approx(base[f])
+    ]
+    assert set(changed) <= set(first["edited_fields"].split(", "))
+    with pytest.raises(ValueError, match="rows but fit_resample returned"):
+        p.poison_records(X_res[:10])
+    with pytest.raises(ValueError, match="feature_names has 2 names"):
+        p.poison_records(X_res, feature_names=["a", "b"])
