@@ -77,6 +77,7 @@ _DEFAULTS = {
     "n_epochs": None,
     "n_average": None,
     "target_fraction": 0.2,
+    "feature_domain": "infer",
     "victim_params": {},
     "attack_params": {},
 }
@@ -169,6 +170,9 @@ def check_config(config):
           None: half (fine-tune) or a third (retrain) of ``n_epochs``;
         - ``target_fraction``: share of the data held out as the attacker's
           target set, default 0.2;
+        - ``feature_domain``: ``"infer"`` (default: poisons are records) or
+          ``"box"`` (the relaxed, infeasible domain, for comparison), see
+          :class:`~skfrl.attacks.FairRepresentationPoisoner`;
         - ``victim_params``: constructor parameters of every victim, e.g.
           ``{"max_epochs": 20}``; a key naming a victim holds parameters of
           that victim only, e.g. ``{"cfair": {"fairness_weight": 5.0}}``;
@@ -212,6 +216,11 @@ def check_config(config):
     fraction = config["target_fraction"]
     if not isinstance(fraction, Real) or not 0 < fraction < 1:
         raise ValueError(f"target_fraction must be in (0, 1); got {fraction!r}.")
+    if config["feature_domain"] not in ("infer", "box"):
+        raise ValueError(
+            "feature_domain must be 'infer' or 'box'; got "
+            f"{config['feature_domain']!r}."
+        )
     for victim in config["victims"]:
         build_victim(victim, victim_params(config, victim))
     for attack in config["attacks"]:
@@ -375,6 +384,7 @@ def expand_grid(config):
                                 "n_epochs": n_epochs,
                                 "n_average": n_average,
                                 "target_fraction": config["target_fraction"],
+                                "feature_domain": config["feature_domain"],
                             }
                         )
     return cells

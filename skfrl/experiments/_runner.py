@@ -227,6 +227,7 @@ def _paired_records(cell):
         n_average=cell["n_average"],
         target_fraction=cell["target_fraction"],
         strong_probes=STRONG_PROBES,
+        feature_domain=cell["feature_domain"],
     )
 
 

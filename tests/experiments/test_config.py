@@ -17,6 +17,7 @@ def test_defaults_are_filled_and_seeds_expanded(tiny_config):
     assert config["seeds"] == [0, 1, 2]
     assert config["protocols"] == ["finetune"]
     assert config["target_fraction"] == 0.2
+    assert config["feature_domain"] == "infer"
     assert check_config(tiny_config(seeds=[4, 2]))["seeds"] == [4, 2]
 
 
@@ -30,6 +31,7 @@ def test_defaults_are_filled_and_seeds_expanded(tiny_config):
         ("poison_ratios", [1.5], r"poison ratio must be a float in \(0, 1\)"),
         ("seeds", 0, r"seeds must be at least 1"),
         ("target_fraction", 1.0, r"target_fraction must be in \(0, 1\)"),
+        ("feature_domain", "records", r"feature_domain must be 'infer' or 'box'"),
         ("n_average", 5, r"n_average=5 exceeds n_epochs=2"),
     ],
 )

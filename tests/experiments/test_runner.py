@@ -159,3 +159,14 @@ def test_dask_cells_equal_the_sequential_ones(tiny_run, tiny_config, tmp_path):
         expected.set_index(key)["probe_bce"].sort_index(),
         check_exact=True,
     )
+
+
+def test_runner_records_the_strong_probe_and_feasible_poisons(tiny_run):
+    _, results = tiny_run
+    assert results["probe_bce_hgb"].notna().all()
+    assert results["sensitive_entropy"].between(0.3, 0.7).all()
+    duplicate = results[results["condition"] == "duplicate"]
+    assert (duplicate["delta_bce_hgb_vs_duplicate"] == 0).all()
+    eng = results[results["condition"] == "eng"]
+    assert (eng["fields"] <= eng["l0"]).all()
+    assert all('"feature_domain": "infer"' in c for c in results["cell_config"])
