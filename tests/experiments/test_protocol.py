@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from skfrl.experiments import HeldOutSplit, poisoned_victim_leakage
+from skfrl.metrics import probe_bce, sensitive_entropy
 from skfrl.models import CFair
 
 
@@ -54,3 +55,21 @@ def test_finetune_is_deterministic(fitted):
     first = poisoned_victim_leakage(victim, X, y, s, held_out, n_epochs=2, n_average=1)
     second = poisoned_victim_leakage(victim, X, y, s, held_out, n_epochs=2, n_average=1)
     assert first["probe_bce"] == second["probe_bce"]
+
+
+def test_protocol_measures_with_the_one_default_probe(fitted):
+    victim, held_out, data = fitted
+    result = poisoned_victim_leakage(
+        victim, *data, held_out, n_epochs=1, n_average=1, strong_probes=("hgb",)
+    )
+    trained = result["victim"]
+    Z_fit, Z_eval = (
+        trained.transform(held_out.X_fit),
+        trained.transform(held_out.X_eval),
+    )
+    for key, probe in (("probe_bce", "logistic"), ("probe_bce_hgb", "hgb")):
+        expected = probe_bce(
+            Z_eval, held_out.s_eval, probe=probe, Z_fit=Z_fit, s_fit=held_out.s_fit
+        )
+        assert result[key] == expected
+    assert result["sensitive_entropy"] == sensitive_entropy(held_out.s_eval)
