@@ -1,7 +1,7 @@
 """
-=========================================
+==========================================
 Poisons that are records a form could hold
-=========================================
+==========================================
 
 An attacker who adds rows to a training set has to submit them through the
 same channel as everyone else: a form whose fields take one of their

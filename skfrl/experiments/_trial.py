@@ -97,7 +97,9 @@ def run_paired_trial(
         ``probe_bce_by_epoch``, ``probe_bce_<name>`` of each strong probe,
         ``sensitive_entropy`` (H(s) of the scored target rows), downstream
         accuracy and fairness gaps,
-        ``craft_seconds``, ``theta0_seconds``, ``n_poison``, mean perturbation
+        ``craft_seconds``, ``theta0_seconds``, ``n_poison``, ENG's
+        ``matching_loss`` and ``relaxed_matching_loss`` (NaN for other
+        attacks), mean perturbation
         norms ``fields``/``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
         feature, the share of poisons that change it), and the seed.
     """
@@ -147,6 +149,10 @@ def run_paired_trial(
                 result,
                 craft_seconds=craft_seconds,
                 n_poison=poisoner.n_poison_,
+                matching_loss=getattr(poisoner.attack_, "matching_loss_", np.nan),
+                relaxed_matching_loss=getattr(
+                    poisoner.attack_, "relaxed_matching_loss_", np.nan
+                ),
                 feature_change_frequency=(poisoner.perturbations_ != 0)
                 .mean(axis=0)
                 .tolist(),

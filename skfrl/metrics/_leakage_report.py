@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from numpy.typing import ArrayLike
 from scipy.stats import t as student_t
 from sklearn.model_selection import RepeatedStratifiedKFold
@@ -23,6 +24,7 @@ _SCORES = {"bce": _bce, "auc": _auc, "accuracy": _accuracy}
         "cv": [Interval(Integral, 2, None, closed="left")],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -34,6 +36,7 @@ def leakage_report(
     cv: int = 5,
     n_repeats: int = 3,
     random_state=None,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Tabulate how well each probe predicts ``s`` from ``Z``, with 95 % intervals.
 
@@ -61,6 +64,9 @@ def leakage_report(
         Repetitions of the folds, each shuffled differently.
     random_state : int, RandomState instance or None, default=None
         Seeds the folds; None is one fixed set of folds.
+    n_jobs : int, default=None
+        Probe fits run in parallel with joblib (-1: one per core); the
+        result does not depend on it.
 
     Returns
     -------
@@ -99,7 +105,16 @@ def leakage_report(
             n_splits=cv, n_repeats=n_repeats, random_state=seed
         ).split(Z, s_codes)
     )
-    rows = [_probe_row(make_probe(p), Z, s_codes, folds) for p in probes]
+    jobs = (
+        delayed(_fold_scores)(make_probe(p), Z, s_codes, train, test)
+        for p in probes
+        for train, test in folds
+    )
+    scores = Parallel(n_jobs=n_jobs)(jobs)
+    rows = [
+        _summary_row(scores[k * len(folds) : (k + 1) * len(folds)])
+        for k in range(len(probes))
+    ]
     rows.append(_constant_row(s_codes, len(folds)))
     index = pd.Index([*labels, "constant (H(s))"], name="probe")
     return pd.DataFrame(rows, index=index)
@@ -112,16 +127,18 @@ def _label(probe):
     return type(probe).__name__
 
 
-def _probe_row(probe, Z, s_codes, folds):
+def _fold_scores(probe, Z, s_codes, train, test):
+    """Fit ``probe`` on one fold's training rows; its scores on the others."""
+    proba = probe.fit(Z[train], s_codes[train]).predict_proba(Z[test])[:, 1]
+    return {name: score(s_codes[test], proba) for name, score in _SCORES.items()}
+
+
+def _summary_row(fold_scores):
     """Mean and 95 % interval of each score over the folds."""
-    scores = {name: [] for name in _SCORES}
-    for train, test in folds:
-        proba = probe.fit(Z[train], s_codes[train]).predict_proba(Z[test])[:, 1]
-        for name, score in _SCORES.items():
-            scores[name].append(score(s_codes[test], proba))
-    half = student_t.ppf(0.975, len(folds) - 1) / np.sqrt(len(folds))
+    half = student_t.ppf(0.975, len(fold_scores) - 1) / np.sqrt(len(fold_scores))
     row = {}
-    for name, values in scores.items():
+    for name in _SCORES:
+        values = [scores[name] for scores in fold_scores]
         mean, sd = np.mean(values), np.std(values, ddof=1)
         row.update(
             {
@@ -130,7 +147,7 @@ def _probe_row(probe, Z, s_codes, folds):
                 f"{name}_high": mean + half * sd,
             }
         )
-    return {**row, "n_folds": len(folds)}
+    return {**row, "n_folds": len(fold_scores)}
 
 
 def _constant_row(s_codes, n_folds):

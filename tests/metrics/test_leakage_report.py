@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -76,3 +77,12 @@ def test_inputs_are_not_modified(spread_data):
     leakage_report(Z, s, probes=("logistic",), cv=2, n_repeats=1)
     np.testing.assert_array_equal(Z, Z_copy)
     np.testing.assert_array_equal(s, s_copy)
+
+
+def test_parallel_fits_give_the_same_report(spread_data):
+    Z, s = spread_data
+    serial = leakage_report(Z, s, probes=("logistic", "hgb"), cv=3, n_repeats=1)
+    parallel = leakage_report(
+        Z, s, probes=("logistic", "hgb"), cv=3, n_repeats=1, n_jobs=2
+    )
+    pd.testing.assert_frame_equal(serial, parallel)
