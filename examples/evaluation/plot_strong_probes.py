@@ -97,7 +97,7 @@ print(table.round(3))
 # probes only.
 probes = ["logistic", "mlp", "hgb"]
 width = 0.25
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(8, 4))
 for k, probe in enumerate(probes):
     means = [reports[m].loc[probe, "bce"] for m in models]
     errors = [
@@ -109,6 +109,6 @@ ax.axhline(sensitive_entropy(s_test), color="black", ls="--", label="H(s)")
 ax.set_xticks(np.arange(len(models)), list(models))
 ax.set_ylabel("probe BCE of s (nats)")
 ax.set_title("Leakage of s to a linear and two strong probes")
-ax.legend(loc="lower right", fontsize="small")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 plt.tight_layout()
 plt.show()
