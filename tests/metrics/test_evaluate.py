@@ -136,3 +136,21 @@ def test_bad_inputs_are_rejected():
         evaluate_representation(transformer, X, y[1:], sensitive_features=s)
     with pytest.raises(TypeError, match="transformer"):
         evaluate_representation("pca", X, y, sensitive_features=s)
+
+
+def test_strong_probes_add_their_scores_and_default_is_deterministic():
+    X, y, s = make_data()
+    transformer = select([0, 1], X)
+    record = evaluate_representation(
+        transformer, X, y, sensitive_features=s, strong_probes=("hgb",)
+    )
+    hgb = ["probe_bce_hgb", "probe_auc_hgb", "probe_accuracy_hgb"]
+    assert set(record) == {*KEYS, *hgb}
+    assert 0 < record["probe_bce_hgb"] < record["sensitive_entropy"]
+    again = evaluate_representation(transformer, X, y, sensitive_features=s)
+    assert again["probe_bce"] == record["probe_bce"]
+    assert again["knn_mutual_info"] == record["knn_mutual_info"]
+    with pytest.raises(ValueError, match="probe must be one of"):
+        evaluate_representation(
+            transformer, X, y, sensitive_features=s, strong_probes=("svm",)
+        )
