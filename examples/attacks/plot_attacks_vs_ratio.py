@@ -111,6 +111,7 @@ bce = results.pivot_table(
     index=["ratio", "seed"], columns="condition", values="probe_bce"
 )
 print(bce.round(3))
+print(f"H(s) of the scored target rows: {results['sensitive_entropy'].mean():.3f} nats")
 
 # %%
 # ΔBCE vs duplicates

@@ -117,7 +117,7 @@ class FeatureDomain:
             feature_names = [str(c) for c in X.columns]
         single = np.asarray(X).dtype == np.float32
         eps = np.finfo(np.float32 if single else np.float64).eps
-        X = _as_float_matrix(X)
+        X = _as_float_matrix(X, allow_nan=False)
         if feature_names is not None and len(feature_names) != X.shape[1]:
             raise ValueError(
                 f"feature_names has {len(feature_names)} names but X has "
@@ -306,7 +306,7 @@ def _as_float_matrix(X, allow_nan=True):
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D feature matrix; got {X.ndim} dimensions.")
     if not allow_nan and not np.isfinite(X).all():
-        raise ValueError("Cannot project rows holding NaN or infinity.")
+        raise ValueError("X holds NaN or infinity; a feature domain needs finite rows.")
     return X
 
 

@@ -117,6 +117,8 @@ def test_bad_inputs_raise_clear_errors():
         domain.project(X[:, :5])
     with pytest.raises(ValueError, match="NaN"):
         domain.project(np.full((1, 6), np.nan))
+    with pytest.raises(ValueError, match="NaN"):
+        FeatureDomain.from_data(np.r_[X, np.full((1, 6), np.nan)])
     with pytest.raises(ValueError, match="feature_names has 2 names"):
         FeatureDomain.from_data(X, feature_names=["a", "b"])
     with pytest.raises(ValueError, match="max_levels"):
