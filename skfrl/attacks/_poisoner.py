@@ -261,17 +261,10 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         the others are projected onto the domain of the caller's ``X``.
         """
         X_input = np.asarray(X_features)
-        dtype = X_input.dtype if X_input.dtype.kind == "f" else np.float64
-        if self.feature_domain is None:
+        exact = self._domain(X_input)  # at the caller's precision
+        if exact is None:
             return X_poison
-        if isinstance(self.feature_domain, FeatureDomain):
-            exact = self.feature_domain
-        elif self.feature_domain == "infer":
-            exact = FeatureDomain.from_data(
-                X_input, feature_names=self._feature_names()
-            )
-        else:
-            exact = FeatureDomain.box(X_input)
+        dtype = X_input.dtype if X_input.dtype.kind == "f" else np.float64
         X_base = X_input[base_indices].astype(np.float64)
         unchanged = X_poison == X_base.astype(X_poison.dtype)
         return np.where(unchanged, X_base, exact.project(X_poison)).astype(dtype)

@@ -157,7 +157,8 @@ def summary_to_markdown(summary, *, digits=3):
         is_control = row["condition"] == "duplicate"
         cells = [str(row[key]) for key in ("dataset", "victim", "protocol")]
         cells += [f"{row['poison_ratio']:g}", row["condition"], str(row["n_seeds"])]
-        cells += [_mean_std(row, "sensitive_entropy", digits=digits).split(" ±")[0]]
+        entropy = row["sensitive_entropy_mean"]
+        cells += ["–" if np.isnan(entropy) else f"{entropy:.{digits}f}"]
         cells += [
             _mean_std(row, "probe_bce", digits=digits),
             "0" if is_control else _mean_std(row, "delta_bce_vs_duplicate", True),
