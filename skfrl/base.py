@@ -43,7 +43,12 @@ class DifferentiableEncoder(Protocol):
         The scalar the victim's ``fit`` minimises on the samples ``(X, y, s)``
         (task and fairness terms, as a mean over samples), built from the
         same code as training so that its gradient is the one training
-        applies. ``y`` and ``s`` are labels as passed to ``fit``.
+        applies. ``y`` and ``s`` are integer **codes**, not labels: ``y``
+        the index of each label in the sorted labels ``fit`` saw
+        (``classes_``), ``s`` the index of each group in the sorted groups
+        (``sensitive_groups_``; 0/1 for a binary attribute), either as
+        arrays or as long tensors. A victim that already trains on 0/1
+        labels receives what it trained on.
 
     The fine-tuning threat model additionally calls
     ``partial_fit(X, y, sensitive_features=s)``, one more epoch from the

@@ -19,7 +19,7 @@ import math
 import numpy as np
 import torch
 
-from .attacks._proxies import flat_grad, make_proxy
+from .nn import flat_grad, make_proxy
 from .utils import check_X_y_s
 
 __all__ = ["bound_terms", "min_poison_ratio"]
@@ -113,13 +113,14 @@ def bound_terms(
     proxy_name = getattr(poisoner.attack_, "proxy", "fld")
     proxy = make_proxy(proxy_name, lambda: victim.encode_tensor(X_t), s_t)
     g_adv = flat_grad(-proxy(victim.encode_tensor(X_t), s_t), params)
-    g_clean = flat_grad(victim.training_loss(X32, y_arr, groups[s_codes]), params)
+    # training_loss takes codes; the poisons' labels are among the clean ones
+    classes, y_codes = np.unique(y_arr, return_inverse=True)
+    g_clean = flat_grad(victim.training_loss(X32, y_codes, s_codes), params)
     mask = poisoner.poison_mask_
     X_p = np.asarray(X_res, dtype=np.float32)[mask]
-    g_p = flat_grad(
-        victim.training_loss(X_p, np.asarray(y_res)[mask], np.asarray(s_res)[mask]),
-        params,
-    )
+    y_p = np.searchsorted(classes, np.asarray(y_res)[mask])
+    s_p = np.searchsorted(groups, np.asarray(s_res)[mask])
+    g_p = flat_grad(victim.training_loss(X_p, y_p, s_p), params)
     terms = {
         "clean_grad_norm": g_clean.norm().item(),
         "cosine": torch.nn.functional.cosine_similarity(g_p, g_adv, dim=0).item(),

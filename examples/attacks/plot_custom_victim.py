@@ -26,7 +26,9 @@ a transformer from scratch in a few lines of PyTorch and attack it.
 # - ``encode_tensor(X)`` returns ``Z`` as a differentiable tensor;
 # - ``training_loss(X, y, s)`` returns the scalar that training minimises,
 #   computed by the very code ``partial_fit`` uses, so that its gradient is
-#   the one training applies.
+#   the one training applies. ``y`` and ``s`` arrive as integer codes (the
+#   index of each label in ``classes_``, of each group in ``groups_``), so
+#   the attacker's inner loop does no label lookups.
 import os
 
 import matplotlib.pyplot as plt
@@ -72,6 +74,8 @@ class MeanGapEncoder(TransformerMixin, BaseEstimator):
         y, s = np.asarray(y), np.asarray(sensitive_features)
         if not hasattr(self, "encoder_"):
             self._initialize(X, y, s)
+        # training_loss takes codes: indices into classes_ and groups_
+        y, s = np.searchsorted(self.classes_, y), np.searchsorted(self.groups_, s)
         n_batches = max(1, len(X) // 64)
         for batch in np.array_split(self._rng.permutation(len(X)), n_batches):
             loss = self.training_loss(X[batch], y[batch], s[batch])
@@ -107,11 +111,11 @@ class MeanGapEncoder(TransformerMixin, BaseEstimator):
 
     def training_loss(self, X, y, s):
         Z = self.encode_tensor(X)
-        y01 = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.float32)
+        y01 = torch.as_tensor(y, dtype=torch.float32)  # codes 0/1
         task = torch.nn.functional.binary_cross_entropy_with_logits(
             self.head_(Z).squeeze(1), y01
         )
-        in_group_1 = torch.as_tensor(np.searchsorted(self.groups_, s) == 1)
+        in_group_1 = torch.as_tensor(s) == 1
         if in_group_1.all() or not in_group_1.any():
             return task  # one group only: no gap to measure
         gap = Z[in_group_1].mean(0) - Z[~in_group_1].mean(0)
@@ -146,7 +150,7 @@ held_out = HeldOutSplit.from_arrays(
 theta0 = MeanGapEncoder(max_epochs=MAX_EPOCHS, random_state=0)
 theta0.fit(X_train, y_train, sensitive_features=s_train)
 print("is a DifferentiableEncoder:", isinstance(theta0, DifferentiableEncoder))
-check_differentiable_encoder(theta0, attack_name="ENG")
+check_differentiable_encoder(theta0, attack_name="eng")
 
 # %%
 # Craft
@@ -158,8 +162,8 @@ check_differentiable_encoder(theta0, attack_name="ENG")
 # same 96 base rows (10 % of 960).
 poisoned, poisoners = {}, {}
 for name, attack in {
-    "duplicates": "duplicate",
-    "ENG": ENGAttack(),
+    "duplicate": "duplicate",
+    "eng": ENGAttack(),
 }.items():
     poisoners[name] = FairRepresentationPoisoner(
         theta0, attack=attack, poison_ratio=0.1, prefit=True, random_state=1000
@@ -180,7 +184,7 @@ results = {
 bce = pd.Series({name: r["probe_bce"] for name, r in results.items()})
 print(bce.round(3).rename("probe BCE"))
 print(f"H(s) = {sensitive_entropy(held_out.s_eval):.3f} nats")
-print(f"ΔBCE of ENG vs duplicates: {delta_bce(bce['duplicates'], bce['ENG']):+.3f}")
+print(f"ΔBCE of ENG vs duplicates: {delta_bce(bce['duplicate'], bce['eng']):+.3f}")
 
 # %%
 # Plot
@@ -190,7 +194,7 @@ print(f"ΔBCE of ENG vs duplicates: {delta_bce(bce['duplicates'], bce['ENG']):+.
 # points closer to the direction that raises the leakage proxy. Right: the
 # probe BCE of the three conditions. One seed cannot resolve differences of
 # a few hundredths of a nat; the ENG example shows how to pair seeds.
-history = poisoners["ENG"].history_
+history = poisoners["eng"].history_
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
 left.plot(history["step"], history["matching_loss"])
 left.set_xlabel("crafting step")

@@ -61,10 +61,14 @@ class BaseAttack(BaseEstimator, metaclass=ABCMeta):
         rng : numpy.random.RandomState
             The poisoner's generator; the only source of randomness.
         **context : dict
-            ``X_target``, ``s_target`` (the attacker's target set),
-            ``protocol`` (``"finetune"`` or ``"retrain"``) and
-            ``feature_domain`` (the :class:`~skfrl.utils.FeatureDomain` the
-            poisons must lie in, or None; see :func:`project_poisons`).
+            ``X_target``, ``s_target`` (the attacker's target set, ``s``
+            as codes), ``protocol`` (``"finetune"`` or ``"retrain"``),
+            ``groups`` (the labels of the group codes, which ``fit`` and
+            ``partial_fit`` take when an attack trains copies of the
+            victim; :meth:`~skfrl.base.DifferentiableEncoder.training_loss`
+            takes the codes themselves) and ``feature_domain`` (the
+            :class:`~skfrl.utils.FeatureDomain` the poisons must lie in, or
+            None; see :func:`project_poisons`).
 
         Returns
         -------

@@ -28,10 +28,10 @@ import torch
 from sklearn.base import clone
 from tqdm.auto import tqdm
 
+from ..nn import flat_grad, make_proxy
 from ..utils import draw_seed
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseAttack, Poisons, sample_base_indices
-from ._proxies import flat_grad, make_proxy
 
 __all__ = ["ENGAttack"]
 
@@ -192,13 +192,36 @@ class ENGAttack(BaseAttack):
         self.init_scale = init_scale
         self.verbose = verbose
 
-    def _resolved(self, name, protocol):
-        value = getattr(self, name)
-        return _PROTOCOL_DEFAULTS[protocol][name] if value is None else value
+    def resolved_params(self, protocol="finetune"):
+        """Return the crafting settings used under ``protocol``, defaults filled.
 
-    def _match_epochs(self, protocol):
-        """Return ``match_epochs`` validated and sorted."""
-        epochs = self._resolved("match_epochs", protocol)
+        Parameters
+        ----------
+        protocol : {"finetune", "retrain"}, default="finetune"
+            The threat model whose defaults replace the parameters left None.
+
+        Returns
+        -------
+        settings : dict
+            ``max_iter``, ``n_init``, ``n_surrogates`` (ints) and
+            ``match_epochs`` (a sorted tuple of ints).
+
+        Examples
+        --------
+        >>> from skfrl.attacks import ENGAttack
+        >>> ENGAttack().resolved_params("retrain")
+        {'max_iter': 400, 'n_init': 2, 'n_surrogates': 3, 'match_epochs': (0,)}
+        """
+        if protocol not in _PROTOCOL_DEFAULTS:
+            raise ValueError(
+                f"protocol must be one of {sorted(_PROTOCOL_DEFAULTS)}; "
+                f"got {protocol!r}."
+            )
+        settings = {
+            name: default if getattr(self, name) is None else getattr(self, name)
+            for name, default in _PROTOCOL_DEFAULTS[protocol].items()
+        }
+        epochs = settings["match_epochs"]
         if (
             not epochs
             or len(set(epochs)) != len(epochs)
@@ -208,7 +231,8 @@ class ENGAttack(BaseAttack):
                 "match_epochs must be a non-empty tuple of distinct non-negative "
                 f"ints, e.g. (0, 1, 2); got {epochs!r}."
             )
-        return sorted(int(e) for e in epochs)
+        settings["match_epochs"] = tuple(sorted(int(e) for e in epochs))
+        return settings
 
     def craft(self, victim, X, y, s, n_poison, rng, **context):
         """Craft ``n_poison`` poisons by gradient matching.
@@ -217,10 +241,11 @@ class ENGAttack(BaseAttack):
         """
         self._validate_params()
         protocol = context.get("protocol", "finetune")
+        settings = self.resolved_params(protocol)
         groups = context["groups"]
         # Base rows first: the same random_state then gives DuplicateAttack's rows.
         idx = sample_base_indices(len(X), n_poison, rng)
-        surrogates = self._surrogates(victim, X, y, groups[s], idx, protocol, rng)
+        surrogates = self._surrogates(victim, X, y, groups[s], idx, settings, rng)
         X_target, s_target = context["X_target"], context["s_target"]
         params = [self._parameters(sur) for sur in surrogates]
         targets = [
@@ -229,21 +254,20 @@ class ENGAttack(BaseAttack):
         ]
 
         s_poison = 1 - s[idx] if self.flip_sensitive else s[idx]
+        # training_loss takes codes: y's in the order of classes_ (np.unique)
+        _, y_codes = np.unique(y, return_inverse=True)
         problem = _MatchingProblem(
             surrogates,
             params,
             [gradient for gradient, _ in targets],
             X[idx],
-            y[idx],
-            groups[s_poison],
+            y_codes[idx],
+            s_poison,
             context.get("feature_domain"),
         )
         best = None
         histories = []
-        n_init, max_iter = (
-            self._resolved("n_init", protocol),
-            self._resolved("max_iter", protocol),
-        )
+        n_init, max_iter = settings["n_init"], settings["max_iter"]
         with tqdm(
             total=n_init * max_iter, desc="ENG crafting", disable=not self.verbose
         ) as bar:
@@ -269,11 +293,11 @@ class ENGAttack(BaseAttack):
         X_poison = (problem.x0 + delta).cpu().numpy()
         return Poisons(X_poison, y[idx].copy(), s_poison, idx)
 
-    def _surrogates(self, victim, X, y, s_labels, idx, protocol, rng):
+    def _surrogates(self, victim, X, y, s_labels, idx, settings, rng):
         """Return the victims to match on: θ0, other seeds, look-ahead copies."""
-        epochs = self._match_epochs(protocol)
+        epochs = settings["match_epochs"]
         surrogates = [victim] if epochs[0] == 0 else []
-        for _ in range(self._resolved("n_surrogates", protocol) - 1):
+        for _ in range(settings["n_surrogates"] - 1):
             surrogate = clone(victim)
             if "random_state" in surrogate.get_params():
                 surrogate.set_params(random_state=draw_seed(rng))
@@ -367,12 +391,16 @@ class _MatchingProblem:
     """The poisons' fixed data, their domain and the loss over the surrogates."""
 
     def __init__(self, surrogates, params, targets, X_base, y_poison, s_poison, domain):
+        """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes."""
         self.surrogates = surrogates
         self.params = params
         self.targets = targets
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
-        self.y, self.s = y_poison, s_poison
+        self.y, self.s = (
+            torch.as_tensor(codes, dtype=torch.long, device=device)
+            for codes in (y_poison, s_poison)
+        )
         self.domain = domain
         n_features = self.x0.shape[1]
         if domain is None:

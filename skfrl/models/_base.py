@@ -165,8 +165,8 @@ class BaseTorchRepresentation(
         return X, y_codes, s_codes
 
     def _encode_y(self, y, *, reset):
-        check_classification_targets(y)
         if reset:
+            check_classification_targets(y)
             self.classes_ = np.unique(y)
         y_codes = np.searchsorted(self.classes_, y)
         unknown = (y_codes >= len(self.classes_)) | (
@@ -221,9 +221,8 @@ class BaseTorchRepresentation(
             if y_codes is None
             else torch.as_tensor(y_codes, device=self.net_.device)
         )
-        self.net_.criterion_.update_weights(y_t, Xd.get("s"))
         n_before = len(self.net_.history)
-        self.net_.fit_epochs(Xd, y_t, epochs)
+        self.net_.partial_fit(Xd, y_t, epochs=epochs)
         # Callbacks such as EarlyStopping may end training before ``epochs``.
         self.n_iter_ += len(self.net_.history) - n_before
         return self
@@ -313,10 +312,12 @@ class BaseTorchRepresentation(
         ----------
         X : torch.Tensor or array-like of shape (n_samples, n_features)
             Features; gradients flow back to ``X`` if it requires grad.
-        y : array-like of shape (n_samples,) or None
-            Task labels as passed to ``fit``.
-        s : array-like of shape (n_samples,)
-            Sensitive attribute as passed to ``fit``.
+        y : torch.Tensor or array-like of int of shape (n_samples,), or None
+            Task label codes: ``0, ..., len(classes_) - 1``, the index of
+            each label in ``classes_``.
+        s : torch.Tensor or array-like of int of shape (n_samples,), or None
+            Sensitive group codes: the index of each group in
+            ``sensitive_groups_`` (0/1 for a binary attribute).
 
         Returns
         -------
@@ -324,13 +325,12 @@ class BaseTorchRepresentation(
             A scalar, differentiable with respect to ``X`` and the parameters.
         """
         check_is_fitted(self, "net_")
-        device = self.net_.device
-        s_t = self._encode_s(s)
+        s_t = None
+        if s is not None and self.sensitive_groups_ is not None:
+            s_t = self._codes_tensor(s, len(self.sensitive_groups_), "s")
         y_t = None
         if y is not None and self._requires_y:
-            y_t = torch.as_tensor(
-                self._encode_y(np.asarray(y), reset=False), device=device
-            )
+            y_t = self._codes_tensor(y, len(self.classes_), "y")
         module = self.net_.module_
         was_training = module.training
         module.eval()  # stochastic encoders use their posterior mean: no RNG draw
@@ -340,27 +340,27 @@ class BaseTorchRepresentation(
             module.train(was_training)
         return self.net_.criterion_(y_pred, y_t, s_t)
 
-    def _encode_s(self, s):
-        """Map labels of ``s`` to the 0/1 codes of ``sensitive_groups_``."""
-        if s is None or self.sensitive_groups_ is None:
-            return None
-        s = np.asarray(s)
-        rows = (
-            s.ravel().tolist()
-            if s.ndim == 1 or s.shape[1] == 1
-            else map(tuple, s.tolist())
-        )
-        lookup = {
-            group: code for code, group in enumerate(self.sensitive_groups_.tolist())
-        }
-        try:
-            codes = [lookup[row] for row in rows]
-        except KeyError as exc:
+    def _codes_tensor(self, codes, n_codes, name):
+        """Return integer codes ``0, ..., n_codes - 1`` as a long tensor.
+
+        Tensors are taken as they are (the attacks' hot loop); arrays are
+        checked.
+        """
+        device = self.net_.device
+        if isinstance(codes, torch.Tensor):
+            return codes.to(device=device, dtype=torch.long)
+        codes = np.asarray(codes)
+        if (
+            codes.ndim != 1
+            or codes.dtype.kind not in "iub"
+            or (codes.size and (codes.min() < 0 or codes.max() >= n_codes))
+        ):
             raise ValueError(
-                f"s contains the group {exc.args[0]!r}, unseen in fit "
-                f"(sensitive_groups_={self.sensitive_groups_.tolist()})."
-            ) from None
-        return torch.as_tensor(codes, dtype=torch.long, device=self.net_.device)
+                f"{name} must be a 1-D array of integer codes in 0..{n_codes - 1} "
+                f"(indices into {'classes_' if name == 'y' else 'sensitive_groups_'});"
+                f" got {codes[:5].tolist()} (dtype {codes.dtype})."
+            )
+        return torch.as_tensor(codes, dtype=torch.long, device=device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

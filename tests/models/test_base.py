@@ -211,11 +211,35 @@ def test_protocol_methods_leave_the_fitted_state_alone(fitted, biased_data):
         assert torch.equal(generator.get_state(), noise_state)
 
 
-def test_training_loss_rejects_unseen_groups(biased_data):
+def test_training_loss_takes_codes_not_labels(biased_data):
+    X, y, s = biased_data
+    y_labels, s_labels = np.where(y == 1, "yes", "no"), s * 3 + 2
+    model = MODELS["cfair"]().fit(X, y_labels, sensitive_features=s_labels)
+    y_codes = np.searchsorted(model.classes_, y_labels)
+    s_codes = np.searchsorted(model.sensitive_groups_, s_labels)
+    expected = _net_loss(model, X, y_labels, s_codes)
+    torch.testing.assert_close(model.training_loss(X, y_codes, s_codes), expected)
+    tensors = (torch.as_tensor(y_codes), torch.as_tensor(s_codes))
+    torch.testing.assert_close(model.training_loss(X, *tensors), expected)
+
+
+@pytest.mark.parametrize(
+    "name, codes",
+    [
+        ("s", lambda y, s: (y, np.full_like(s, 9))),
+        ("s", lambda y, s: (y, s - 1)),
+        ("y", lambda y, s: (y + 2, s)),
+        ("y", lambda y, s: (np.where(y == 1, "yes", "no"), s)),
+        ("s", lambda y, s: (y, s.reshape(-1, 1))),
+    ],
+)
+def test_training_loss_rejects_what_is_not_a_code(name, codes, biased_data):
     X, y, s = biased_data
     model = MODELS["cfair"]().fit(X, y, sensitive_features=s)
-    with pytest.raises(ValueError, match="s contains the group 9"):
-        model.training_loss(X, y, np.full_like(s, 9))
+    with pytest.raises(
+        ValueError, match=f"{name} must be a 1-D array of integer codes"
+    ):
+        model.training_loss(X, *codes(y, s))
 
 
 # -- bad inputs -----------------------------------------------------------------
@@ -287,7 +311,7 @@ def test_inputs_are_never_modified(make, biased_data, dtype):
     model = make().fit(X, y_labels, sensitive_features=s_labels)
     model.partial_fit(X, y_labels, sensitive_features=s_labels)
     model.transform(X)
-    model.training_loss(X, y_labels, s_labels)
+    model.training_loss(X, y, s)
     for after, before in zip((X, y_labels, s_labels), copies, strict=True):
         np.testing.assert_array_equal(after, before)
 

@@ -97,10 +97,10 @@ class _RecordingLoss(nn.Module):
         return nn.functional.cross_entropy(y_pred, y)
 
 
-def _net(**kwargs):
+def _net(criterion=_RecordingLoss, **kwargs):
     return FRLNet(
         module=_Linear,
-        criterion=_RecordingLoss,
+        criterion=criterion,
         optimizer=torch.optim.SGD,
         lr=0.1,
         batch_size=8,
@@ -120,13 +120,43 @@ def test_get_loss_passes_the_batch_s_to_the_criterion():
     assert net.criterion_.seen[1] is None
 
 
-def test_fit_epochs_trains_further_and_appends_history(dataset):
+class _WeightedLoss(_RecordingLoss):
+    """Records every ``update_weights(y, s)`` call."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight_calls = []
+
+    def update_weights(self, y, s):
+        self.weight_calls.append((len(y), s))
+
+
+def test_partial_fit_trains_further_and_appends_history(dataset):
     X, y = dataset.X, dataset.y % 2
     net = _net()
-    net.fit_epochs(X, y, 2)  # initialises on first use
-    net.fit_epochs(X, y, 3)
+    net.partial_fit(X, y, epochs=2)  # initialises on first use
+    net.partial_fit(X, y, epochs=3)
     assert len(net.history) == 5
     assert all(s is not None and len(s) <= 8 for s in net.criterion_.seen)
+
+
+def test_the_criterion_gets_the_weights_of_each_training_call(dataset):
+    X, y = dataset.X, dataset.y % 2
+    net = _net(criterion=_WeightedLoss)
+    net.partial_fit(X, y, epochs=1)
+    net.partial_fit({"X": X["X"][:10]}, y[:10], epochs=1)
+    calls = net.criterion_.weight_calls
+    assert [n for n, _ in calls] == [len(y), 10]
+    assert calls[0][1] is X["s"] and calls[1][1] is None
+
+
+def test_training_steps_run_in_train_mode_after_an_evaluation(dataset):
+    X, y = dataset.X, dataset.y % 2
+    net = _net().initialize()
+    net.module_.eval()
+    net.criterion_.eval()
+    net.partial_fit(X, y, epochs=1)
+    assert net.module_.training and net.criterion_.training
 
 
 class _StopAfterFirstEpoch(Callback):
@@ -134,7 +164,7 @@ class _StopAfterFirstEpoch(Callback):
         raise KeyboardInterrupt
 
 
-def test_fit_epochs_stops_quietly_on_keyboard_interrupt(dataset):
+def test_partial_fit_stops_quietly_on_keyboard_interrupt(dataset):
     net = _net(callbacks=[_StopAfterFirstEpoch()])
-    net.fit_epochs(dataset.X, dataset.y % 2, 10)
+    net.partial_fit(dataset.X, dataset.y % 2, epochs=10)
     assert len(net.history) == 1
