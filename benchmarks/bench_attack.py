@@ -10,7 +10,7 @@ black-box baselines RAA, NRAA and label flip, all from the same θ0, base
 rows and shuffling (see ``skfrl.experiments.run_paired_trial``). Prints the
 probe BCE of s on the target set (averaged over the last epochs) under
 skfrl's default probe and a strong probe (``--strong-probe``, default
-``hgb``), H(s), and ΔBCE vs duplicates = BCE(duplicates) − BCE(condition)
+``hgb``), H(s), and ΔBCE vs duplicate = BCE(duplicate) − BCE(condition)
 (> 0: the condition leaks more), and writes every record to
 ``<out>/records.csv``.
 
@@ -46,22 +46,22 @@ LOADERS = {"adult": fetch_adult, "german": fetch_german}
 def conditions(names=None):
     """Attacks in run order; the random control reads ENG's mean L2 norm."""
     every = {
-        "duplicates": "duplicate",
-        "s-flipped duplicates": "sensitive_flip",
-        "ENG at θ0 (paper)": ENGAttack(match_epochs=(0,), max_iter=200),
-        "ENG": ENGAttack(),
-        "ENG, look-ahead only": ENGAttack(match_epochs=(1, 2)),
-        "ENG, epoch 2 only": ENGAttack(match_epochs=(2,)),
-        "random (ENG norm)": lambda records: RandomPerturbationAttack(
+        "duplicate": "duplicate",
+        "sensitive_flip": "sensitive_flip",
+        "eng_theta0_paper": ENGAttack(match_epochs=(0,), max_iter=200),
+        "eng": ENGAttack(),
+        "eng_lookahead_only": ENGAttack(match_epochs=(1, 2)),
+        "eng_epoch2_only": ENGAttack(match_epochs=(2,)),
+        "random_eng_norm": lambda records: RandomPerturbationAttack(
             scale=records[-1]["l2"]
         ),
-        "ENG, s flipped": ENGAttack(flip_sensitive=True),
-        "RAA": "raa",
-        "NRAA": "nraa",
-        "label flip": "label_flip",
+        "eng_flip_s": ENGAttack(flip_sensitive=True),
+        "raa": "raa",
+        "nraa": "nraa",
+        "label_flip": "label_flip",
     }
     names = names or list(every)
-    if "random (ENG norm)" in names and "ENG" not in names:
+    if "random_eng_norm" in names and "eng" not in names:
         raise ValueError("the random control needs the ENG condition before it")
     return {name: every[name] for name in every if name in names}
 
@@ -72,9 +72,9 @@ def summarise(records, strong):
     key = ["dataset", "victim", "protocol", "poison_ratio", "seed"]
     df = df.set_index(key)
     for column, suffix in (("probe_bce", ""), (f"probe_bce_{strong}", f"_{strong}")):
-        for control in ("duplicates", "clean"):
+        for control in ("duplicate", "clean"):
             base = df[df.condition == control][column]
-            name = f"delta{suffix}_vs_{'dup' if control == 'duplicates' else control}"
+            name = f"delta{suffix}_vs_{'dup' if control == 'duplicate' else control}"
             df[name] = delta_bce(base.reindex(df.index), df[column])
     df["craft_over_theta0"] = df["craft_seconds"] / df["theta0_seconds"]
     df = df.reset_index()
@@ -164,7 +164,7 @@ def run(args):
                         s,
                         victim=VICTIMS[victim_name](),
                         attacks=conditions(
-                            args.conditions and ["duplicates", *args.conditions]
+                            args.conditions and ["duplicate", *args.conditions]
                         ),
                         poison_ratio=ratio,
                         seed=seed,
@@ -198,12 +198,12 @@ def run(args):
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print(summary.to_string())
     print(
-        "\nΔBCE vs duplicates = BCE(duplicates) − BCE(condition), nats "
+        "\nΔBCE vs duplicate = BCE(duplicate) − BCE(condition), nats "
         "(> 0: the condition leaks more); default probe | strong probe "
         f"({strong}); H(s) beside:"
     )
     for index, row in summary.iterrows():
-        if index[-1] not in ("clean", "duplicates"):
+        if index[-1] not in ("clean", "duplicate"):
             print(
                 f"  {index}: {row.delta_vs_dup:+.4f} ± {row.delta_vs_dup_sd:.4f}, "
                 f"wins {int(row.wins)}/{int(row.n)} | "

@@ -20,7 +20,7 @@ import torch
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.datasets import fetch_adult, fetch_german
-from skfrl.experiments._trial import _split
+from skfrl.experiments import train_target_split
 from skfrl.models import CFair
 from skfrl.theory import bound_terms
 
@@ -40,7 +40,7 @@ def main():
     X, y, s = LOADERS[args.dataset](return_X_y_s=True, as_frame=False)
     rows = []
     for seed in range(args.seeds):
-        X_tr, y_tr, s_tr, X_ta, _, s_ta = _split(X, y, s, seed, 0.2)
+        X_tr, y_tr, s_tr, X_ta, _, s_ta = train_target_split(X, y, s, seed=seed)
         theta0 = CFair(random_state=seed).fit(X_tr, y_tr, sensitive_features=s_tr)
         for ratio in args.ratios:
             poisoner = FairRepresentationPoisoner(

@@ -85,9 +85,9 @@ print(f"{X.shape[0]} applicants, {X.shape[1]} features, {s.mean():.0%} with s = 
 # again; with the same seed it gets the same split and the same θ0 at every
 # ratio, and within a call all conditions share it.
 attacks = {
-    "duplicates": "duplicate",
-    "ENG": ENGAttack() if FULL else ENGAttack(max_iter=60),
-    "NRAA": "nraa",
+    "duplicate": "duplicate",
+    "eng": ENGAttack() if FULL else ENGAttack(max_iter=60),
+    "nraa": "nraa",
     "random": "random",
 }
 victim = CFair(n_components=16, max_epochs=15)
@@ -120,8 +120,8 @@ print(f"H(s) of the scored target rows: {results['sensitive_entropy'].mean():.3f
 # attack's BCE, averaged over seeds; the error bars are the standard
 # deviation over seeds. ``wins`` counts the seeds where ΔBCE is positive (the
 # attack leaked more than the control).
-names = ["ENG", "NRAA", "random"]
-delta = -bce[names].sub(bce["duplicates"], axis=0)
+names = ["eng", "nraa", "random"]
+delta = -bce[names].sub(bce["duplicate"], axis=0)
 summary = delta.groupby("ratio").agg(["mean", "std"])
 wins = (delta > 0).groupby("ratio").sum()
 print(summary.round(3))

@@ -74,8 +74,8 @@ theta0.fit(X_train, y_train, sensitive_features=s_train)
 poisoned = {}
 poisoners = {}
 for name, attack in {
-    "duplicates": "duplicate",
-    "ENG": ENGAttack(),
+    "duplicate": "duplicate",
+    "eng": ENGAttack(),
 }.items():
     poisoners[name] = FairRepresentationPoisoner(
         theta0, attack=attack, poison_ratio=0.1, prefit=True, random_state=1000
@@ -83,7 +83,7 @@ for name, attack in {
     poisoned[name] = poisoners[name].fit_resample(
         X_train, y_train, s_train, X_target=X_target, s_target=s_target
     )
-print(poisoners["ENG"].perturbation_norms_.mean().round(2).rename("mean per poison"))
+print(poisoners["eng"].perturbation_norms_.mean().round(2).rename("mean per poison"))
 
 # %%
 # Fine-tune and measure
@@ -111,7 +111,7 @@ summary = pd.DataFrame(
     }
 ).T
 print(summary.round(3))
-gain = delta_bce(results["duplicates"]["probe_bce"], results["ENG"]["probe_bce"])
+gain = delta_bce(results["duplicate"]["probe_bce"], results["eng"]["probe_bce"])
 print(f"ΔBCE of ENG vs duplicates (BCE_duplicates - BCE_ENG): {gain:+.3f} nats")
 
 # %%
@@ -121,7 +121,7 @@ print(f"ΔBCE of ENG vs duplicates (BCE_duplicates - BCE_ENG): {gain:+.3f} nats"
 # target set, for the victim continued on clean data and for the victim
 # continued on ENG-poisoned data, coloured by ``s``.
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
-for ax, name in zip(axes, ["clean", "ENG"], strict=True):
+for ax, name in zip(axes, ["clean", "eng"], strict=True):
     Z = results[name]["victim"].transform(held_out.X_eval)
     Z2 = PCA(n_components=2, random_state=0).fit_transform(Z)
     for group, colour in [(0, "tab:orange"), (1, "tab:blue")]:
@@ -176,13 +176,13 @@ for seed in SEEDS:
         y,
         s,
         victim=CFair(max_epochs=30),
-        attacks={"duplicates": "duplicate", "ENG": ENGAttack()},
+        attacks={"duplicate": "duplicate", "eng": ENGAttack()},
         seed=seed,
     )
 table = pd.DataFrame(records).pivot(
     index="seed", columns="condition", values="probe_bce"
 )
-table["ΔBCE vs duplicates"] = delta_bce(table["duplicates"], table["ENG"])
+table["ΔBCE vs duplicates"] = delta_bce(table["duplicate"], table["eng"])
 print(table.round(3))
 
 fig, ax = plt.subplots(figsize=(6, 3.5))

@@ -85,8 +85,8 @@ def poisoned_pipeline(attack):
 
 pipelines = {
     "clean": Pipeline([("frl", make_victim()), ("clf", LogisticRegression())]),
-    "duplicates": poisoned_pipeline("duplicate"),
-    "ENG": poisoned_pipeline(ENGAttack(max_iter=MAX_ITER, n_init=1)),
+    "duplicate": poisoned_pipeline("duplicate"),
+    "eng": poisoned_pipeline(ENGAttack(max_iter=MAX_ITER, n_init=1)),
 }
 
 # %%
@@ -95,7 +95,7 @@ pipelines = {
 # ``fit`` takes ``X`` with its ``s`` column and ``y``: no keyword to route.
 for pipeline in pipelines.values():
     pipeline.fit(Xs_train, y_train)
-poisoner = pipelines["ENG"].named_steps["poison"]
+poisoner = pipelines["eng"].named_steps["poison"]
 print(f"{poisoner.n_poison_} poisons appended to {len(Xs_train)} rows")
 print(poisoner.perturbation_norms_.mean().round(2).rename("ENG, mean per poison"))
 

@@ -7,8 +7,10 @@ from ._eng import ENGAttack
 from ._label_flip import LabelFlipAttack
 from ._poisoner import FairRepresentationPoisoner
 from ._random import RandomPerturbationAttack
+from ._registry import ATTACK_NAMES, make_attack
 
 __all__ = [
+    "ATTACK_NAMES",
     "AnchoringAttack",
     "BaseAttack",
     "DuplicateAttack",
@@ -18,4 +20,5 @@ __all__ = [
     "Poisons",
     "RandomPerturbationAttack",
     "SensitiveFlipAttack",
+    "make_attack",
 ]

@@ -11,16 +11,17 @@ from sklearn.utils.validation import check_is_fitted
 from ..base import BasePoisoner, check_differentiable_encoder
 from ..utils import (
     FeatureDomain,
+    changed_features,
     check_poison_ratio,
     check_sensitive_features,
     check_X_y_s,
     draw_seed,
+    perturbation_norms,
 )
-from ..utils._norms import perturbation_norms
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ._base import BaseAttack
 from ._records import decode_records
-from ._registry import ATTACK_ALIASES, resolve_attack
+from ._registry import ATTACK_NAMES, resolve_attack
 
 __all__ = ["FairRepresentationPoisoner"]
 
@@ -134,7 +135,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "transform"])],
-        "attack": [StrOptions(set(ATTACK_ALIASES)), BaseAttack],
+        "attack": [StrOptions(set(ATTACK_NAMES)), BaseAttack],
         "poison_ratio": [Interval(Real, 0, 1, closed="neither")],
         "protocol": [StrOptions({"finetune", "retrain"})],
         "target_size": [Interval(Real, 0, 1, closed="neither")],
@@ -232,7 +233,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         self.perturbations_ = X_poison - X_base
         norms = perturbation_norms(self.perturbations_)
         if domain is None:
-            self.field_changes_ = pd.DataFrame(self.perturbations_ != 0)
+            self.field_changes_ = pd.DataFrame(changed_features(self.perturbations_))
         else:
             self.field_changes_ = domain.field_changes(X_poison, X_base)
         norms.insert(0, "fields", self.field_changes_.sum(axis=1).to_numpy())

@@ -8,10 +8,10 @@ from ._eng import ENGAttack
 from ._label_flip import LabelFlipAttack
 from ._random import RandomPerturbationAttack
 
-__all__ = ["ATTACK_ALIASES", "resolve_attack"]
+__all__ = ["ATTACK_NAMES", "make_attack", "resolve_attack"]
 
-#: alias -> (attack class, constructor arguments)
-ATTACK_ALIASES = {
+# alias -> (attack class, constructor arguments)
+_ALIASES = {
     "eng": (ENGAttack, {}),
     "raa": (AnchoringAttack, {"strategy": "random"}),
     "nraa": (AnchoringAttack, {"strategy": "non-random"}),
@@ -21,10 +21,41 @@ ATTACK_ALIASES = {
     "duplicate": (DuplicateAttack, {}),
 }
 
+#: The aliases ``FairRepresentationPoisoner(attack=...)`` accepts.
+ATTACK_NAMES = tuple(_ALIASES)
+
+
+def make_attack(name, **params):
+    """Return a new attack object for an alias, with ``params`` set.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`ATTACK_NAMES`: ``"eng"``, ``"raa"``, ``"nraa"``,
+        ``"label_flip"``, ``"sensitive_flip"``, ``"random"``,
+        ``"duplicate"``.
+    **params : dict
+        Hyperparameters of the attack, e.g. ``max_iter=50`` for ``"eng"``.
+
+    Returns
+    -------
+    attack : BaseAttack
+        An unfitted attack; its parameters are validated when it crafts.
+
+    Examples
+    --------
+    >>> from skfrl.attacks import make_attack
+    >>> make_attack("nraa")
+    AnchoringAttack(strategy='non-random')
+    """
+    if name not in _ALIASES:
+        raise ValueError(f"Unknown attack {name!r}; choose one of {sorted(_ALIASES)}.")
+    cls, defaults = _ALIASES[name]
+    return cls(**defaults).set_params(**params)
+
 
 def resolve_attack(attack):
     """Return a fresh attack object for an alias or a clone of an attack object."""
     if isinstance(attack, str):
-        cls, kwargs = ATTACK_ALIASES[attack]
-        return cls(**kwargs)
+        return make_attack(attack)
     return clone(attack)

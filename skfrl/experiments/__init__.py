@@ -1,19 +1,22 @@
 """Paired poisoning experiments: grid runner, result store, reports and CLI."""
 
-from ._config import check_config, expand_grid, get_preset, load_config
+from ._config import ExperimentConfig, check_config, get_preset, load_config
 from ._demo import run_demo
 from ._display import (
     FairnessVsRatioDisplay,
     FeatureChangeDisplay,
     LeakageVsRatioDisplay,
 )
-from ._protocol import HeldOutSplit, poisoned_victim_leakage
-from ._report import summarise, summary_to_markdown, write_report
+from ._grid import expand_grid
+from ._poisoned_training import HeldOutSplit, poisoned_victim_leakage
+from ._report import write_report
 from ._runner import run_experiment
 from ._store import load_results
-from ._trial import run_paired_trial
+from ._summary import summarise, summary_to_markdown
+from ._trial import run_paired_trial, train_target_split
 
 __all__ = [
+    "ExperimentConfig",
     "FairnessVsRatioDisplay",
     "FeatureChangeDisplay",
     "HeldOutSplit",
@@ -29,5 +32,6 @@ __all__ = [
     "run_paired_trial",
     "summarise",
     "summary_to_markdown",
+    "train_target_split",
     "write_report",
 ]

@@ -20,7 +20,7 @@ def _add_demo(subparsers):
     )
     parser.add_argument(
         "--dataset",
-        choices=["auto", "german", "adult"],
+        choices=["auto", "german", "adult"],  # _demo.DEMO_DATASETS
         default="auto",
         help="auto: adult when its files are in SKFRL_DATA_HOME (no download), "
         "else german, which ships with skfrl; adult downloads when missing "
@@ -125,11 +125,13 @@ def _add_run(subparsers):
 
 
 def _run_config(args):
-    from ._config import check_config, get_preset
+    """Merge the preset, the TOML file and the flags; validate the result once."""
+    from ._config import check_config
+    from ._presets import preset
 
     if args.preset is None and args.config is None:
         raise SystemExit("skfrl run: give --preset, --config or both.")
-    config = {} if args.preset is None else get_preset(args.preset)
+    config = {} if args.preset is None else preset(args.preset)
     if args.config is not None:
         with args.config.open("rb") as f:
             config.update(tomllib.load(f))
@@ -141,8 +143,9 @@ def _run_config(args):
 def _run(args):
     import joblib
 
-    from ._config import expand_grid
-    from ._runner import describe_plan, run_experiment
+    from ._estimate import describe_plan
+    from ._grid import expand_grid
+    from ._runner import run_experiment
     from ._store import cell_path
 
     try:

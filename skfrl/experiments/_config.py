@@ -1,75 +1,33 @@
-"""Experiment configurations: presets, validation and the grid of cells.
+"""Experiment configurations: validated once, at the boundary.
 
 A configuration is a small dict (or a TOML file with the same keys) that
 names a grid of dataset × victim × attack × poisoning ratio × seed ×
-protocol. A *cell* is one (dataset, victim, ratio, seed, protocol): the unit
-the runner schedules and the result store keys. Every attack of the grid
-runs inside each cell against one shared clean victim θ0, next to the
-``"duplicate"`` control, which is therefore always part of the grid.
+protocol. :func:`check_config` validates it once and returns an
+:class:`ExperimentConfig`, a read-only mapping that the grid, the runner and
+the command line pass on without checking it again. Names are those of the
+runner's catalogue.
 """
 
 import copy
 import tomllib
 from collections.abc import Mapping
-from functools import lru_cache
 from numbers import Integral, Real
 from pathlib import Path
 
-import numpy as np
+from ..utils._param_validation import validate_estimator_params
+from ._catalogue import ATTACKS, DATASETS, STRONG_PROBES, VICTIMS
+from ._presets import PRESETS, preset
 
-from ..attacks._registry import ATTACK_ALIASES
-from ..datasets import (
-    fetch_adult,
-    fetch_compas,
-    fetch_drug,
-    fetch_german,
-    make_biased_classification,
-)
-from ..models import ICVAE, AdvFRL, CFair, SupervisedEncoder
+__all__ = [
+    "ExperimentConfig",
+    "cell_epochs",
+    "check_config",
+    "get_preset",
+    "load_config",
+    "victim_params",
+]
 
-__all__ = ["check_config", "expand_grid", "get_preset", "load_config"]
-
-#: victim name -> (class, constructor arguments)
-VICTIMS = {
-    "cfair": (CFair, {}),
-    "cfair_eo": (CFair, {"class_weight": None}),
-    "advfrl": (AdvFRL, {}),
-    "icvae_s": (ICVAE, {}),
-    "icvae_us": (ICVAE, {"supervised": False}),
-    "supervised": (SupervisedEncoder, {}),
-}
-
-#: dataset name -> number of rows, for runtime estimates before loading
-DATASET_SIZES = {
-    "adult": 45_222,
-    "compas": 5_278,
-    "drug": 1_885,
-    "german": 1_000,
-    "synthetic": 300,
-}
 PROTOCOLS = ("finetune", "retrain")
-
-_PRESETS = {
-    "quick": {
-        "name": "quick",
-        "datasets": ["german"],
-        "victims": ["cfair"],
-        "attacks": ["duplicate", "eng", "sensitive_flip"],
-        "poison_ratios": [0.1],
-        "seeds": 3,
-        "protocols": ["finetune"],
-        "victim_params": {"max_epochs": 20},
-    },
-    "paper": {
-        "name": "paper",
-        "datasets": ["adult", "german"],
-        "victims": ["cfair", "cfair_eo", "icvae_s", "icvae_us"],
-        "attacks": ["duplicate", "eng", "raa", "nraa", "sensitive_flip", "random"],
-        "poison_ratios": [0.05, 0.1, 0.15],
-        "seeds": 5,
-        "protocols": ["finetune"],
-    },
-}
 
 _DEFAULTS = {
     "name": "custom",
@@ -78,6 +36,7 @@ _DEFAULTS = {
     "n_average": None,
     "target_fraction": 0.2,
     "feature_domain": "infer",
+    "strong_probes": ["hgb"],
     "victim_params": {},
     "attack_params": {},
 }
@@ -85,8 +44,58 @@ _REQUIRED = ("datasets", "victims", "attacks", "poison_ratios", "seeds")
 _KEYS = (*_REQUIRED, *_DEFAULTS)
 
 
+class ExperimentConfig(Mapping):
+    """A validated configuration: a read-only mapping with every key set.
+
+    Made by :func:`check_config` (and :func:`get_preset`,
+    :func:`load_config`), never directly; :func:`expand_grid` and
+    :func:`run_experiment` take it as it is, without validating it again.
+    Reading a key returns a copy, so the configuration cannot be changed
+    after validation: build a new dict and call :func:`check_config`.
+
+    Examples
+    --------
+    >>> from skfrl.experiments import get_preset
+    >>> config = get_preset("quick")
+    >>> config["victims"], dict(config) == config.to_dict()
+    (['cfair'], True)
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError(
+            "An ExperimentConfig is made by check_config(dict), which validates it."
+        )
+
+    @classmethod
+    def _from_validated(cls, values):
+        config = object.__new__(cls)
+        object.__setattr__(config, "_values", values)
+        return config
+
+    def __getitem__(self, key):
+        return copy.deepcopy(self._values[key])
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("An ExperimentConfig is read-only.")
+
+    def __repr__(self):
+        return f"ExperimentConfig({self._values!r})"
+
+    def to_dict(self):
+        """Return the configuration as a new, JSON-serialisable dict."""
+        return copy.deepcopy(self._values)
+
+
 def get_preset(name):
-    """Return a copy of a named configuration.
+    """Return a named configuration, validated.
 
     Parameters
     ----------
@@ -99,8 +108,8 @@ def get_preset(name):
 
     Returns
     -------
-    config : dict
-        A validated configuration (see :func:`check_config`).
+    config : ExperimentConfig
+        See :func:`check_config`.
 
     Examples
     --------
@@ -109,9 +118,7 @@ def get_preset(name):
     >>> config["datasets"], config["seeds"]
     (['german'], [0, 1, 2])
     """
-    if name not in _PRESETS:
-        raise ValueError(f"Unknown preset {name!r}; choose one of {sorted(_PRESETS)}.")
-    return check_config(copy.deepcopy(_PRESETS[name]))
+    return check_config(preset(name))
 
 
 def load_config(source):
@@ -119,24 +126,24 @@ def load_config(source):
 
     Parameters
     ----------
-    source : dict, str or path-like
-        A configuration dict, the name of a preset (``"quick"``,
-        ``"paper"``), or the path of a TOML file with the keys of
-        :func:`check_config`.
+    source : ExperimentConfig, dict, str or path-like
+        A configuration (an :class:`ExperimentConfig` is returned as it
+        is), the name of a preset (``"quick"``, ``"paper"``), or the path of
+        a TOML file with the keys of :func:`check_config`.
 
     Returns
     -------
-    config : dict
+    config : ExperimentConfig
         See :func:`check_config`.
     """
     if isinstance(source, Mapping):
         return check_config(source)
-    if isinstance(source, str) and source in _PRESETS:
+    if isinstance(source, str) and source in PRESETS:
         return get_preset(source)
     path = Path(source)
     if not path.is_file():
         raise ValueError(
-            f"{source!r} is neither a preset ({sorted(_PRESETS)}) nor a TOML file."
+            f"{source!r} is neither a preset ({sorted(PRESETS)}) nor a TOML file."
         )
     with path.open("rb") as f:
         return check_config(tomllib.load(f))
@@ -173,6 +180,9 @@ def check_config(config):
         - ``feature_domain``: ``"infer"`` (default: poisons are records) or
           ``"box"`` (the relaxed, infeasible domain, for comparison), see
           :class:`~skfrl.attacks.FairRepresentationPoisoner`;
+        - ``strong_probes``: probes measured next to the default one, among
+          ``"mlp"`` and ``"hgb"``, default ``["hgb"]`` (see
+          :func:`~skfrl.metrics.make_probe`);
         - ``victim_params``: constructor parameters of every victim, e.g.
           ``{"max_epochs": 20}``; a key naming a victim holds parameters of
           that victim only, e.g. ``{"cfair": {"fairness_weight": 5.0}}``;
@@ -182,9 +192,10 @@ def check_config(config):
 
     Returns
     -------
-    config : dict
-        A new dict with every key, ``seeds`` as a list and ``"duplicate"``
-        first in ``attacks``.
+    config : ExperimentConfig
+        A read-only mapping with every key, ``seeds`` as a list and
+        ``"duplicate"`` first in ``attacks``; returned as it is when
+        ``config`` is one already.
 
     Examples
     --------
@@ -194,6 +205,8 @@ def check_config(config):
     >>> config["attacks"], config["seeds"]
     (['duplicate', 'eng'], [0, 1])
     """
+    if isinstance(config, ExperimentConfig):
+        return config
     if not isinstance(config, Mapping):
         raise TypeError(f"config must be a dict; got {type(config).__name__}.")
     unknown = sorted(set(config) - set(_KEYS))
@@ -205,9 +218,9 @@ def check_config(config):
     if missing:
         raise ValueError(f"The config lacks the required keys {missing}.")
     config = {**copy.deepcopy(_DEFAULTS), **copy.deepcopy(dict(config))}
-    config["datasets"] = _check_names(config["datasets"], "datasets", DATASET_SIZES)
+    config["datasets"] = _check_names(config["datasets"], "datasets", DATASETS)
     config["victims"] = _check_names(config["victims"], "victims", VICTIMS)
-    attacks = _check_names(config["attacks"], "attacks", ATTACK_ALIASES)
+    attacks = _check_names(config["attacks"], "attacks", ATTACKS)
     config["attacks"] = ["duplicate", *(a for a in attacks if a != "duplicate")]
     config["protocols"] = _check_names(config["protocols"], "protocols", PROTOCOLS)
     config["poison_ratios"] = _check_ratios(config["poison_ratios"])
@@ -221,11 +234,14 @@ def check_config(config):
             "feature_domain must be 'infer' or 'box'; got "
             f"{config['feature_domain']!r}."
         )
+    config["strong_probes"] = _check_strong_probes(config["strong_probes"])
     for victim in config["victims"]:
-        build_victim(victim, victim_params(config, victim))
-    for attack in config["attacks"]:
-        build_attack(attack, config["attack_params"])
-    return config
+        params = victim_params(config, victim)
+        _check_victim(victim, params)
+        for protocol in config["protocols"]:
+            cell_epochs(config, victim, params, protocol)
+    _check_attack_params(config["attacks"], config["attack_params"])
+    return ExperimentConfig._from_validated(config)
 
 
 def _check_names(values, key, allowed):
@@ -289,112 +305,11 @@ def victim_params(config, victim):
     return {**shared, **own}
 
 
-def _as_tuples(params):
-    """TOML has no tuples; sizes such as ``hidden_layer_sizes`` need them."""
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
-
-
-def build_victim(name, params):
-    """Return the unfitted victim ``name`` with ``params`` set, validated."""
-    if "random_state" in params:
-        raise ValueError(
-            "victim_params may not set random_state: each cell seeds its "
-            "victims from its seed."
-        )
-    cls, defaults = VICTIMS[name]
-    try:
-        victim = cls(**defaults).set_params(**_as_tuples(params))
-        victim._validate_params()
-    except (TypeError, ValueError) as exc:
-        hint = ""
-        if "Invalid parameter" in str(exc):
-            hint = (
-                " Shared victim_params apply to every victim; give a victim's "
-                f"own parameters under victim_params[{name!r}]."
-            )
-        raise ValueError(f"victim_params of {name!r}: {exc}{hint}") from exc
-    return victim
-
-
-def build_attack(name, attack_params):
-    """Return the attack object of alias ``name`` with its configured params."""
-    if not isinstance(attack_params, Mapping):
-        raise TypeError(f"attack_params must be a dict; got {attack_params!r}.")
-    unknown = sorted(set(attack_params) - set(ATTACK_ALIASES))
-    if unknown:
-        raise ValueError(
-            f"Unknown attacks {unknown} in attack_params; choose among "
-            f"{sorted(ATTACK_ALIASES)}."
-        )
-    cls, defaults = ATTACK_ALIASES[name]
-    try:
-        attack = cls(**defaults).set_params(**_as_tuples(attack_params.get(name, {})))
-        if hasattr(attack, "_parameter_constraints"):
-            attack._validate_params()
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"attack_params of {name!r}: {exc}") from exc
-    return attack
-
-
-def expand_grid(config):
-    """Return the cells of a configuration, each a JSON-serialisable dict.
-
-    Parameters
-    ----------
-    config : dict
-        A configuration (validated by :func:`check_config`).
-
-    Returns
-    -------
-    cells : list of dict
-        One per dataset × victim × protocol × poison ratio × seed, with
-        everything that determines its results: the victim's and the
-        attacks' parameters, the epochs and the target fraction.
-
-    Examples
-    --------
-    >>> from skfrl.experiments import expand_grid, get_preset
-    >>> cells = expand_grid(get_preset("paper"))
-    >>> len(cells), cells[0]["attacks"][0]
-    (120, 'duplicate')
-    """
-    config = check_config(config)
-    cells = []
-    for dataset in config["datasets"]:
-        for victim in config["victims"]:
-            params = victim_params(config, victim)
-            for protocol in config["protocols"]:
-                n_epochs, n_average = _epochs(config, victim, params, protocol)
-                for ratio in config["poison_ratios"]:
-                    for seed in config["seeds"]:
-                        cells.append(
-                            {
-                                "dataset": dataset,
-                                "victim": victim,
-                                "victim_params": params,
-                                "attacks": config["attacks"],
-                                "attack_params": {
-                                    name: dict(config["attack_params"][name])
-                                    for name in config["attacks"]
-                                    if config["attack_params"].get(name)
-                                },
-                                "protocol": protocol,
-                                "poison_ratio": ratio,
-                                "seed": seed,
-                                "n_epochs": n_epochs,
-                                "n_average": n_average,
-                                "target_fraction": config["target_fraction"],
-                                "feature_domain": config["feature_domain"],
-                            }
-                        )
-    return cells
-
-
-def _epochs(config, victim, params, protocol):
+def cell_epochs(config, victim, params, protocol):
     """Epochs on the poisoned data and epochs averaged, with their defaults."""
     n_epochs = config["n_epochs"]
     if n_epochs is None:
-        max_epochs = build_victim(victim, params).max_epochs
+        max_epochs = VICTIMS[victim].build(params).max_epochs
         n_epochs = 10 if protocol == "finetune" else max_epochs
     n_average = config["n_average"]
     if n_average is None:
@@ -407,23 +322,51 @@ def _epochs(config, victim, params, protocol):
     return n_epochs, n_average
 
 
-@lru_cache(maxsize=4)
-def load_dataset(name):
-    """Return ``(X, y, s, feature_names)`` of a dataset named in a config.
-
-    Cached per process: a worker loads each dataset once.
-    """
-    if name == "synthetic":
-        X, y, s = make_biased_classification(
-            n_samples=DATASET_SIZES["synthetic"], random_state=0, as_frame=True
+def _check_strong_probes(probes):
+    if isinstance(probes, str):
+        probes = [probes]
+    if not isinstance(probes, list | tuple):
+        raise TypeError(f"strong_probes must be a list of names; got {probes!r}.")
+    unknown = [probe for probe in probes if probe not in STRONG_PROBES]
+    if unknown:
+        raise ValueError(
+            f"Unknown strong probes {unknown} in strong_probes; choose among "
+            f"{list(STRONG_PROBES)}."
         )
-        return X.to_numpy(), y.to_numpy(), s.to_numpy(), list(X.columns)
-    loaders = {
-        "adult": fetch_adult,
-        "compas": fetch_compas,
-        "drug": fetch_drug,
-        "german": fetch_german,
-    }
-    bunch = loaders[name](as_frame=False)
-    X = np.asarray(bunch.data, dtype=np.float64)
-    return X, bunch.target, bunch.sensitive_features, list(bunch.feature_names)
+    return [probe for probe in STRONG_PROBES if probe in probes]
+
+
+def _check_victim(name, params):
+    """Build the victim ``name`` with ``params`` and validate its parameters."""
+    if "random_state" in params:
+        raise ValueError(
+            "victim_params may not set random_state: each cell seeds its "
+            "victims from its seed."
+        )
+    try:
+        validate_estimator_params(VICTIMS[name].build(params))
+    except (TypeError, ValueError) as exc:
+        hint = ""
+        if "Invalid parameter" in str(exc):
+            hint = (
+                " Shared victim_params apply to every victim; give a victim's "
+                f"own parameters under victim_params[{name!r}]."
+            )
+        raise ValueError(f"victim_params of {name!r}: {exc}{hint}") from exc
+
+
+def _check_attack_params(attacks, attack_params):
+    """Validate the parameters of every attack of the grid."""
+    if not isinstance(attack_params, Mapping):
+        raise TypeError(f"attack_params must be a dict; got {attack_params!r}.")
+    unknown = sorted(set(attack_params) - set(ATTACKS))
+    if unknown:
+        raise ValueError(
+            f"Unknown attacks {unknown} in attack_params; choose among "
+            f"{sorted(ATTACKS)}."
+        )
+    for name in attacks:
+        try:
+            validate_estimator_params(ATTACKS[name].build(attack_params.get(name)))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"attack_params of {name!r}: {exc}") from exc

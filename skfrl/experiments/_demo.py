@@ -2,33 +2,32 @@
 
 import pandas as pd
 
-from ..attacks import ENGAttack
-from ..datasets import fetch_adult, fetch_german
 from ..metrics import delta_bce, sensitive_entropy
-from ..models import CFair
 from ..utils import limit_threads
+from ._catalogue import ATTACKS, DATASETS, VICTIMS
 from ._trial import run_paired_trial
 
-__all__ = ["run_demo"]
+__all__ = ["DEMO_DATASETS", "run_demo"]
 
-_LOADERS = {"german": fetch_german, "adult": fetch_adult}
-_DELTA = "ΔBCE vs duplicates"
+#: the datasets of ``skfrl demo --dataset``, as named in the catalogue
+DEMO_DATASETS = ("german", "adult")
+_DELTA = "ΔBCE vs duplicate"
 
 
 def _load(dataset):
     """Return ``(name, X, y, s)``; "auto" is Adult when its files are local."""
-    if dataset not in {"auto", *_LOADERS}:
+    if dataset not in {"auto", *DEMO_DATASETS}:
         raise ValueError(
-            f"dataset must be one of 'auto', 'german', 'adult'; got {dataset!r}."
+            f"dataset must be one of {['auto', *DEMO_DATASETS]}; got {dataset!r}."
         )
     if dataset == "auto":
         try:
-            return "adult", *fetch_adult(
+            return "adult", *DATASETS["adult"].fetch(
                 download_if_missing=False, return_X_y_s=True, as_frame=False
             )
         except FileNotFoundError:
             dataset = "german"
-    return dataset, *_LOADERS[dataset](return_X_y_s=True, as_frame=False)
+    return dataset, *DATASETS[dataset].fetch(return_X_y_s=True, as_frame=False)
 
 
 def run_demo(
@@ -46,8 +45,9 @@ def run_demo(
     epochs on clean data, on clean data plus unperturbed duplicates, and on
     clean data plus ENG poisons of the same base rows; report the held-out
     probe BCE of skfrl's default probe (nats, averaged over the last 5
-    epochs; lower = more leakage), H(s), and ΔBCE vs duplicates =
-    BCE(duplicates) − BCE(ENG) (> 0: ENG leaks more).
+    epochs; lower = more leakage), H(s), and ΔBCE vs duplicate =
+    BCE(duplicate) − BCE(eng) (> 0: ENG leaks more). Conditions are named
+    as in the runner: ``"clean"``, ``"duplicate"``, ``"eng"``.
 
     Parameters
     ----------
@@ -71,8 +71,8 @@ def run_demo(
     Returns
     -------
     table : pandas.DataFrame
-        One row per seed: probe BCE of clean, duplicates and ENG, and
-        ΔBCE vs duplicates.
+        One row per seed: H(s), the probe BCE of ``clean``, ``duplicate``
+        and ``eng``, and ``ΔBCE vs duplicate``.
     """
     dataset, X, y, s = _load(dataset)
     print_fn(
@@ -87,14 +87,14 @@ def run_demo(
                 X,
                 y,
                 s,
-                victim=CFair(max_epochs=max_epochs),
-                attacks={"duplicates": "duplicate", "ENG": ENGAttack()},
+                victim=VICTIMS["cfair"].build({"max_epochs": max_epochs}),
+                attacks={name: ATTACKS[name].build() for name in ("duplicate", "eng")},
                 poison_ratio=poison_ratio,
                 seed=seed,
             )
             bce = {r["condition"]: r["probe_bce"] for r in records}
             entropy = records[0]["sensitive_entropy"]
-            delta = delta_bce(bce["duplicates"], bce["ENG"])
+            delta = delta_bce(bce["duplicate"], bce["eng"])
             rows.append({"seed": seed, "H(s)": entropy, **bce, _DELTA: delta})
             print_fn(
                 f"  seed {seed}: H(s) {entropy:.4f}, "
@@ -113,7 +113,7 @@ def _summarise(table, dataset, s, print_fn):
     delta = table[_DELTA]
     spread = delta.std(ddof=1) if len(delta) > 1 else 0.0
     print_fn(
-        f"\n{_DELTA} = BCE(duplicates) − BCE(ENG): {delta.mean():+.4f} ± "
+        f"\n{_DELTA} = BCE(duplicate) − BCE(eng): {delta.mean():+.4f} ± "
         f"{spread:.4f} nats (> 0: ENG leaks more), in {int((delta > 0).sum())}/"
         f"{len(table)} seeds."
     )

@@ -10,14 +10,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from ._report import (
-    _CONDITIONS,
-    _LABELS,
-    LEAKAGE_METRICS,
-    UTILITY_METRICS,
-    _condition_order,
-    summarise,
-)
+from ._schema import CONDITIONS, LABELS, LEAKAGE_METRICS, UTILITY_METRICS
+from ._summary import condition_order, summarise
 
 __all__ = ["FairnessVsRatioDisplay", "FeatureChangeDisplay", "LeakageVsRatioDisplay"]
 
@@ -52,7 +46,7 @@ def _select(results, **filters):
 
 def _color(condition):
     plt = pyplot()
-    index = _CONDITIONS.index(condition) if condition in _CONDITIONS else -1
+    index = CONDITIONS.index(condition) if condition in CONDITIONS else -1
     return plt.get_cmap("tab10")(index % 10)
 
 
@@ -134,11 +128,12 @@ class LeakageVsRatioDisplay(_RatioDisplay):
     ----------
     summary : pandas.DataFrame
         Rows of :func:`summarise` for one dataset and protocol.
-    metric : {"delta_bce_vs_duplicate", "delta_bce_vs_clean", "probe_bce", \
-            "delta_bce_hgb_vs_duplicate", "probe_bce_hgb"}, \
-            default="delta_bce_vs_duplicate"
-        What the y axis shows: the default probe's or the strong probe's
-        (``hgb``) ΔBCE, or the BCE itself with H(s) as a dotted line.
+    metric : str, default="delta_bce_vs_duplicate"
+        What the y axis shows: ``"delta_bce_vs_duplicate"``,
+        ``"delta_bce_vs_clean"`` or ``"probe_bce"`` of the default probe,
+        or ``"delta_bce_<probe>_vs_duplicate"`` or ``"probe_bce_<probe>"``
+        of a strong probe (``"mlp"``, ``"hgb"``); a BCE is drawn with H(s)
+        as a dotted line.
     dataset, protocol : str
         Shown in the title.
 
@@ -214,12 +209,10 @@ class LeakageVsRatioDisplay(_RatioDisplay):
         plt = pyplot()
         victims = list(dict.fromkeys(self.summary["victim"]))
         axes = _axes(ax, (1, len(victims)), plt)
-        reference = {
-            "delta_bce_vs_duplicate": "duplicate",
-            "delta_bce_vs_clean": "clean",
-            "delta_bce_hgb_vs_duplicate": "duplicate",
-        }.get(self.metric)
-        conditions = [c for c in _condition_order(self.summary) if c != reference]
+        reference = None
+        if self.metric.startswith("delta_bce"):
+            reference = self.metric.rsplit("_vs_", 1)[1]
+        conditions = [c for c in condition_order(self.summary) if c != reference]
         for panel, victim in zip(axes[0], victims, strict=True):
             rows = self.summary[self.summary["victim"] == victim]
             _draw_lines(panel, rows, self.metric, conditions)
@@ -229,7 +222,7 @@ class LeakageVsRatioDisplay(_RatioDisplay):
                 entropy = rows["sensitive_entropy_mean"].mean()
                 panel.axhline(entropy, color="black", linestyle=":", label="H(s)")
             panel.set_title(victim)
-        return self._finish(axes, [_LABELS[self.metric]])
+        return self._finish(axes, [LABELS[self.metric]])
 
 
 class FairnessVsRatioDisplay(_RatioDisplay):
@@ -299,13 +292,13 @@ class FairnessVsRatioDisplay(_RatioDisplay):
         victims = list(dict.fromkeys(self.summary["victim"]))
         metrics = UTILITY_METRICS
         axes = _axes(ax, (len(metrics), len(victims)), plt)
-        conditions = _condition_order(self.summary)
+        conditions = condition_order(self.summary)
         for j, victim in enumerate(victims):
             rows = self.summary[self.summary["victim"] == victim]
             for i, metric in enumerate(metrics):
                 _draw_lines(axes[i, j], rows, metric, conditions)
             axes[0, j].set_title(victim)
-        return self._finish(axes, [_LABELS[m] for m in metrics])
+        return self._finish(axes, [LABELS[m] for m in metrics])
 
 
 class FeatureChangeDisplay:

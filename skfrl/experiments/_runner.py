@@ -15,20 +15,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import joblib
-import numpy as np
 from tqdm.auto import tqdm
 
 from .. import __version__
 from ..metrics import delta_bce
 from ..utils import limit_threads
-from ._config import (
-    DATASET_SIZES,
-    build_attack,
-    build_victim,
-    expand_grid,
-    load_config,
-    load_dataset,
-)
+from ._catalogue import ATTACKS, VICTIMS, load_dataset
+from ._config import load_config
+from ._estimate import describe_plan
+from ._grid import expand_grid
+from ._schema import COLUMNS, strong_probe_columns
 from ._store import (
     cell_id,
     cell_path,
@@ -40,54 +36,6 @@ from ._store import (
 from ._trial import run_paired_trial
 
 __all__ = ["run_experiment"]
-
-# Cost model of a cell on one CPU thread, fitted to cells of German and of
-# Adult's size measured on a shared 2-core machine. Per victim class: seconds
-# per epoch = overhead + row cost × training rows, and the cost of an ENG
-# step relative to CFair's.
-_VICTIM_COSTS = {
-    "CFair": (0.07, 7e-6, 1.0),
-    "AdvFRL": (0.07, 8.5e-6, 1.0),
-    "ICVAE": (0.15, 7e-5, 2.5),
-    "SupervisedEncoder": (0.05, 7e-6, 1.0),
-}
-# the default and the strong probe after one epoch: overhead, per target row
-_PROBE_SECONDS = (0.2, 1e-4)
-_CRAFT_STEP_SECONDS = (0.005, 8e-7)  # one ENG step: overhead, per training row
-
-#: measured in every cell next to the default probe
-STRONG_PROBES = ("hgb",)
-
-_COLUMNS = [
-    "cell_id",
-    "dataset",
-    "victim",
-    "protocol",
-    "poison_ratio",
-    "seed",
-    "condition",
-    "sensitive_entropy",
-    "probe_bce",
-    "delta_bce_vs_duplicate",
-    "delta_bce_vs_clean",
-    "probe_bce_hgb",
-    "delta_bce_hgb_vs_duplicate",
-    "downstream_accuracy",
-    "demographic_parity_difference",
-    "equalized_odds_difference",
-    "n_poison",
-    "fields",
-    "l0",
-    "l1",
-    "l2",
-    "theta0_seconds",
-    "craft_seconds",
-    "cell_seconds",
-    "probe_bce_by_epoch",
-    "feature_change_frequency",
-    "skfrl_version",
-    "cell_config",
-]
 
 
 def run_experiment(config, out, *, n_jobs=1, backend="loky", scheduler=None, verbose=1):
@@ -216,9 +164,10 @@ def _paired_records(cell):
         X,
         y,
         s,
-        victim=build_victim(cell["victim"], cell["victim_params"]),
+        victim=VICTIMS[cell["victim"]].build(cell["victim_params"]),
         attacks={
-            name: build_attack(name, cell["attack_params"]) for name in cell["attacks"]
+            name: ATTACKS[name].build(cell["attack_params"].get(name))
+            for name in cell["attacks"]
         },
         poison_ratio=cell["poison_ratio"],
         seed=cell["seed"],
@@ -226,15 +175,15 @@ def _paired_records(cell):
         n_epochs=cell["n_epochs"],
         n_average=cell["n_average"],
         target_fraction=cell["target_fraction"],
-        strong_probes=STRONG_PROBES,
+        strong_probes=cell["strong_probes"],
         feature_domain=cell["feature_domain"],
     )
 
 
 def _tidy(cell, record, records, seconds):
     """One row of the store: keys, paired differences, JSON for lists."""
-    bce = {r["condition"]: r["probe_bce"] for r in records}
-    bce_hgb = {r["condition"]: r["probe_bce_hgb"] for r in records}
+    control = next(r for r in records if r["condition"] == "duplicate")
+    clean = next(r for r in records if r["condition"] == "clean")
     frequency = record.get("feature_change_frequency")
     if frequency is not None:
         names = load_dataset(cell["dataset"])[3]
@@ -244,11 +193,8 @@ def _tidy(cell, record, records, seconds):
         **{key: cell[key] for key in ("poison_ratio", "seed")},
         **record,
         "cell_id": cell_id(cell),
-        "delta_bce_vs_duplicate": delta_bce(bce["duplicate"], record["probe_bce"]),
-        "delta_bce_vs_clean": delta_bce(bce["clean"], record["probe_bce"]),
-        "delta_bce_hgb_vs_duplicate": delta_bce(
-            bce_hgb["duplicate"], record["probe_bce_hgb"]
-        ),
+        "delta_bce_vs_duplicate": delta_bce(control["probe_bce"], record["probe_bce"]),
+        "delta_bce_vs_clean": delta_bce(clean["probe_bce"], record["probe_bce"]),
         "n_poison": record.get("n_poison", 0),
         "cell_seconds": seconds,
         "probe_bce_by_epoch": json.dumps(record["probe_bce_by_epoch"]),
@@ -256,15 +202,21 @@ def _tidy(cell, record, records, seconds):
         "skfrl_version": __version__,
         "cell_config": json.dumps(cell, sort_keys=True),
     }
-    return {key: row.get(key, math.nan) for key in _COLUMNS}
+    for probe in cell["strong_probes"]:
+        bce, delta = strong_probe_columns(probe)
+        row[delta] = delta_bce(control[bce], record[bce])
+    return {key: row.get(key, math.nan) for key in COLUMNS}
 
 
 def _cell_line(records):
     """Return the log line of a cell: its duration and paired differences."""
     first = records[0]
+    probes = json.loads(first["cell_config"])["strong_probes"]
     deltas = ", ".join(
-        f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f} "
-        f"(hgb {r['delta_bce_hgb_vs_duplicate']:+.4f})"
+        f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f}"
+        + "".join(
+            f" ({probe} {r[strong_probe_columns(probe)[1]]:+.4f})" for probe in probes
+        )
         for r in records
         if r["condition"] != "duplicate"
     )
@@ -274,56 +226,3 @@ def _cell_line(records):
         f"({first['cell_seconds']:.0f} s): H(s) {first['sensitive_entropy']:.4f}, "
         f"duplicate BCE {records[1]['probe_bce']:.4f}; ΔBCE vs duplicate: {deltas}"
     )
-
-
-def estimate_cell_seconds(cell):
-    """Return the estimated seconds of one cell on one thread."""
-    n_rows = DATASET_SIZES[cell["dataset"]]
-    n_train = (1 - cell["target_fraction"]) * n_rows
-    victim = build_victim(cell["victim"], cell["victim_params"])
-    overhead, row, craft_factor = _VICTIM_COSTS[type(victim).__name__]
-    epoch = overhead + row * n_train
-    n_conditions = 1 + len(cell["attacks"])
-    epochs = victim.max_epochs + n_conditions * cell["n_epochs"]
-    probes = n_conditions * cell["n_average"]
-    probe = _PROBE_SECONDS[0] + _PROBE_SECONDS[1] * cell["target_fraction"] * n_rows
-    craft = 0.0
-    if "eng" in cell["attacks"]:
-        eng = build_attack("eng", cell["attack_params"])
-        p = {
-            key: eng._resolved(key, cell["protocol"])
-            for key in ("max_iter", "n_init", "n_surrogates")
-        }
-        match_epochs = eng._match_epochs(cell["protocol"])
-        # Matched at once: θ0 or its look-ahead copies, and the other seeds.
-        n_models = len(match_epochs) + p["n_surrogates"] - 1
-        step = _CRAFT_STEP_SECONDS[0] + _CRAFT_STEP_SECONDS[1] * n_train
-        craft = p["max_iter"] * p["n_init"] * n_models * step * craft_factor
-        extra_epochs = (p["n_surrogates"] - 1) * victim.max_epochs
-        craft += (extra_epochs + match_epochs[-1]) * epoch
-    return epoch * epochs + probe * probes + craft
-
-
-def describe_plan(config, cells, todo, n_workers):
-    """Return the line printed before a run: cells to do, estimated time."""
-    head = f"skfrl run {config['name']!r}: {len(cells)} cells, "
-    if not todo:
-        return head + "all already done."
-    seconds = [estimate_cell_seconds(cell) for cell in todo]
-    width = max(1, min(n_workers, len(todo)))
-    # cells are assigned greedily: the slowest cell bounds the wall time
-    wall = max(sum(seconds) / width, max(seconds, default=0.0))
-    return head + (
-        f"{len(cells) - len(todo)} already done, {len(todo)} to run on "
-        f"{n_workers} worker(s); estimated {format_duration(wall)} "
-        f"(~{format_duration(np.mean(seconds))} per cell)."
-    )
-
-
-def format_duration(seconds):
-    """Return ``seconds`` as ``"42 s"``, ``"7 min"`` or ``"3.5 h"``."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"

@@ -99,7 +99,7 @@ def write_meta(out, config):
     """Write ``<out>/meta.json``: versions, the configuration and the time."""
     meta = {
         "versions": versions(),
-        "config": config,
+        "config": dict(config),
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     _write_atomically(Path(out) / "meta.json", lambda f: json.dump(meta, f, indent=2))

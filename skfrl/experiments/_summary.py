@@ -1,56 +1,21 @@
-"""Paper-style tables of a results frame, and the report of a results folder.
-
-:func:`summarise` averages the records over seeds; :func:`summary_to_markdown`
-renders the table; :func:`write_report` writes it with the plots of the
-displays.
-"""
-
-from pathlib import Path
+"""Paper-style tables of a results frame: averages over seeds, as Markdown."""
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["summarise", "summary_to_markdown", "write_report"]
+from ._catalogue import STRONG_PROBES
+from ._schema import (
+    CONDITIONS,
+    LEAKAGE_METRICS,
+    OPTIONAL,
+    SUMMARY_KEY,
+    UTILITY_METRICS,
+    strong_probe_columns,
+)
 
-_KEY = ["dataset", "victim", "protocol", "poison_ratio", "condition"]
-#: leakage under the default probe, then under the strong probe ("hgb")
-LEAKAGE_METRICS = [
-    "probe_bce",
-    "delta_bce_vs_duplicate",
-    "delta_bce_vs_clean",
-    "probe_bce_hgb",
-    "delta_bce_hgb_vs_duplicate",
-]
-UTILITY_METRICS = [
-    "downstream_accuracy",
-    "demographic_parity_difference",
-    "equalized_odds_difference",
-]
-# absent from stores written before skfrl recorded them: NaN there
-_OPTIONAL = ["sensitive_entropy", "probe_bce_hgb", "delta_bce_hgb_vs_duplicate"]
+__all__ = ["condition_order", "summarise", "summary_to_markdown"]
+
 _METRICS = [*LEAKAGE_METRICS, *UTILITY_METRICS, "sensitive_entropy"]
-_LABELS = {
-    "probe_bce": "probe BCE (nats)",
-    "delta_bce_vs_duplicate": "ΔBCE vs duplicate (nats)",
-    "delta_bce_vs_clean": "ΔBCE vs clean (nats)",
-    "probe_bce_hgb": "probe BCE, hgb probe (nats)",
-    "delta_bce_hgb_vs_duplicate": "ΔBCE vs duplicate, hgb probe (nats)",
-    "sensitive_entropy": "H(s) (nats)",
-    "downstream_accuracy": "accuracy",
-    "demographic_parity_difference": "DP gap",
-    "equalized_odds_difference": "EO gap",
-}
-#: conditions in table order; their index picks a colour, stable across plots
-_CONDITIONS = [
-    "clean",
-    "duplicate",
-    "eng",
-    "raa",
-    "nraa",
-    "label_flip",
-    "sensitive_flip",
-    "random",
-]
 
 
 def summarise(results):
@@ -68,13 +33,14 @@ def summarise(results):
         (``"clean"``, ``"duplicate"``, then the attacks): ``n_seeds``, the
         mean and standard deviation over seeds (``<metric>_mean``,
         ``<metric>_std``) of ``probe_bce``, ``delta_bce_vs_duplicate``,
-        ``delta_bce_vs_clean``, the strong probe's ``probe_bce_hgb`` and
-        ``delta_bce_hgb_vs_duplicate``, ``downstream_accuracy``,
+        ``delta_bce_vs_clean``, each strong probe's ``probe_bce_<probe>``
+        and ``delta_bce_<probe>_vs_duplicate`` (NaN where it was not
+        measured), ``downstream_accuracy``,
         ``demographic_parity_difference``, ``equalized_odds_difference``
         and ``sensitive_entropy`` (H(s) of the scored target rows), and
-        ``wins`` (``wins_hgb``): the seeds where the condition leaks more
-        than the duplicates (ΔBCE > 0, the paper's convention) under the
-        default (the strong) probe.
+        ``wins`` (``wins_<probe>``): the seeds where the condition leaks
+        more than the duplicates (ΔBCE > 0, the paper's convention) under
+        the default probe (under a strong probe).
 
     Examples
     --------
@@ -94,31 +60,33 @@ def summarise(results):
     """
     if results.empty:
         raise ValueError("results is empty: no cell has finished yet.")
-    missing = sorted(set(_KEY + _METRICS) - set(results.columns) - set(_OPTIONAL))
+    missing = sorted(set(SUMMARY_KEY + _METRICS) - set(results.columns) - set(OPTIONAL))
     if missing:
         raise ValueError(f"results lacks the columns {missing}.")
     df = results.copy()
-    for column in _OPTIONAL:
+    for column in OPTIONAL:
         if column not in df:
             df[column] = np.nan
-    df["condition"] = pd.Categorical(df["condition"], _condition_order(df))
-    groups = df.groupby(_KEY, observed=True, sort=True)
+    df["condition"] = pd.Categorical(df["condition"], condition_order(df))
+    groups = df.groupby(SUMMARY_KEY, observed=True, sort=True)
     summary = groups[_METRICS].agg(["mean", "std"])
     summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
     summary.insert(0, "n_seeds", groups.size())
-    for column, metric in (
-        ("wins", "delta_bce_vs_duplicate"),
-        ("wins_hgb", "delta_bce_hgb_vs_duplicate"),
-    ):
+    wins = {"wins": "delta_bce_vs_duplicate"}
+    wins.update(
+        {f"wins_{probe}": strong_probe_columns(probe)[1] for probe in STRONG_PROBES}
+    )
+    for column, metric in wins.items():
         summary[column] = groups[metric].agg(lambda d: int((d > 0).sum()))
     summary = summary.reset_index()
     summary["condition"] = summary["condition"].astype(str)
     return summary
 
 
-def _condition_order(results):
+def condition_order(results):
+    """Return the conditions of ``results``: catalogued ones first, in order."""
     present = list(dict.fromkeys(results["condition"]))
-    known = [c for c in _CONDITIONS if c in present]
+    known = [c for c in CONDITIONS if c in present]
     return known + [c for c in present if c not in known]
 
 
@@ -145,9 +113,12 @@ def summary_to_markdown(summary, *, digits=3):
     table : str
         A Markdown table, one line per row of ``summary``.
     """
+    probes = _measured_strong_probes(summary)
     header = ["dataset", "victim", "protocol", "ratio", "condition", "n", "H(s)"]
     header += ["probe BCE", "ΔBCE vs duplicate", "wins", "ΔBCE vs clean"]
-    header += ["hgb probe BCE", "ΔBCE vs duplicate (hgb)", "wins (hgb)"]
+    for probe in probes:
+        header += [f"{probe} probe BCE", f"ΔBCE vs duplicate ({probe})"]
+        header += [f"wins ({probe})"]
     header += ["accuracy", "DP gap", "EO gap"]
     lines = [
         "| " + " | ".join(header) + " |",
@@ -164,60 +135,25 @@ def summary_to_markdown(summary, *, digits=3):
             "0" if is_control else _mean_std(row, "delta_bce_vs_duplicate", True),
             "–" if is_control else f"{row['wins']}/{row['n_seeds']}",
             _mean_std(row, "delta_bce_vs_clean", True, digits),
-            _mean_std(row, "probe_bce_hgb", digits=digits),
-            "0" if is_control else _mean_std(row, "delta_bce_hgb_vs_duplicate", True),
-            "–"
-            if is_control or np.isnan(row["delta_bce_hgb_vs_duplicate_mean"])
-            else f"{row['wins_hgb']}/{row['n_seeds']}",
         ]
+        for probe in probes:
+            bce, delta = strong_probe_columns(probe)
+            cells += [
+                _mean_std(row, bce, digits=digits),
+                "0" if is_control else _mean_std(row, delta, True),
+                "–"
+                if is_control or np.isnan(row[f"{delta}_mean"])
+                else f"{row[f'wins_{probe}']}/{row['n_seeds']}",
+            ]
         cells += [_mean_std(row, metric, digits=digits) for metric in UTILITY_METRICS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def write_report(results, out_dir):
-    """Write the table (Markdown and CSV) and the plots of ``results``.
-
-    Parameters
-    ----------
-    results : pandas.DataFrame
-        Records of :func:`run_experiment` or :func:`load_results`.
-    out_dir : str or path-like
-        Folder for ``table.md``, ``table.csv`` and, per dataset and
-        protocol, ``leakage_<dataset>_<protocol>.png``,
-        ``fairness_<dataset>_<protocol>.png`` and, when ENG ran,
-        ``feature_change_<dataset>_<protocol>.png``.
-
-    Returns
-    -------
-    paths : list of pathlib.Path
-        The files written, ``table.md`` first.
-    """
-    # the displays build on summarise, hence the import here
-    from ._display import (
-        FairnessVsRatioDisplay,
-        FeatureChangeDisplay,
-        LeakageVsRatioDisplay,
-        pyplot,
-    )
-
-    plt = pyplot()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    summary = summarise(results)
-    paths = [out_dir / "table.md", out_dir / "table.csv"]
-    paths[0].write_text(summary_to_markdown(summary), encoding="utf-8")
-    summary.to_csv(paths[1], index=False)
-    for (dataset, protocol), rows in results.groupby(["dataset", "protocol"]):
-        plots = {
-            "leakage": LeakageVsRatioDisplay.from_results,
-            "fairness": FairnessVsRatioDisplay.from_results,
-        }
-        if "eng" in set(rows["condition"]):
-            plots["feature_change"] = FeatureChangeDisplay.from_results
-        for name, plot in plots.items():
-            figure = plot(rows).figure_
-            paths.append(out_dir / f"{name}_{dataset}_{protocol}.png")
-            figure.savefig(paths[-1], dpi=120, bbox_inches="tight")
-            plt.close(figure)
-    return paths
+def _measured_strong_probes(summary):
+    """Return the strong probes with a value in ``summary``."""
+    return [
+        probe
+        for probe in STRONG_PROBES
+        if summary[f"{strong_probe_columns(probe)[0]}_mean"].notna().any()
+    ]

@@ -13,13 +13,41 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from ..attacks import FairRepresentationPoisoner
-from ._protocol import HeldOutSplit, poisoned_victim_leakage
+from ..metrics import feature_change_frequency
+from ._poisoned_training import HeldOutSplit, poisoned_victim_leakage
 
-__all__ = ["run_paired_trial"]
+__all__ = ["run_paired_trial", "train_target_split"]
 
 
-def _split(X, y, s, seed, target_fraction):
-    """Seeded train/target split, standardised with training statistics."""
+def train_target_split(X, y, s, *, seed=0, target_fraction=0.2):
+    """Split a dataset into the victim's training set and the attacker's target set.
+
+    The split every trial uses: stratified by ``s``, seeded, then
+    standardised with the training rows' statistics.
+
+    Parameters
+    ----------
+    X, y, s : array-like
+        The whole dataset.
+    seed : int, default=0
+        Seeds the split.
+    target_fraction : float, default=0.2
+        Share of the rows held out as the target set D_ta.
+
+    Returns
+    -------
+    X_train, y_train, s_train, X_target, y_target, s_target : ndarray
+        Features as standardised float32.
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.experiments import train_target_split
+    >>> X, y, s = make_biased_classification(n_samples=100, random_state=0)
+    >>> X_tr, y_tr, s_tr, X_ta, y_ta, s_ta = train_target_split(X, y, s, seed=0)
+    >>> X_tr.shape, X_ta.shape
+    ((80, 20), (20, 20))
+    """
     X_tr, X_ta, y_tr, y_ta, s_tr, s_ta = train_test_split(
         np.asarray(X, np.float64),
         np.asarray(y),
@@ -103,7 +131,9 @@ def run_paired_trial(
         norms ``fields``/``l0``/``l1``/``l2``, ``feature_change_frequency`` (per
         feature, the share of poisons that change it), and the seed.
     """
-    X_tr, y_tr, s_tr, X_ta, y_ta, s_ta = _split(X, y, s, seed, target_fraction)
+    X_tr, y_tr, s_tr, X_ta, y_ta, s_ta = train_target_split(
+        X, y, s, seed=seed, target_fraction=target_fraction
+    )
     held_out = HeldOutSplit.from_arrays(X_ta, y_ta, s_ta, np.random.RandomState(seed))
     start = time.perf_counter()
     theta0 = clone(victim).set_params(random_state=seed)
@@ -153,9 +183,10 @@ def run_paired_trial(
                 relaxed_matching_loss=getattr(
                     poisoner.attack_, "relaxed_matching_loss_", np.nan
                 ),
-                feature_change_frequency=(poisoner.perturbations_ != 0)
-                .mean(axis=0)
-                .tolist(),
+                feature_change_frequency=feature_change_frequency(
+                    X_tr[poisoner.sample_indices_[poisoner.poison_mask_]],
+                    X_res[poisoner.poison_mask_],
+                ).tolist(),
                 **poisoner.perturbation_norms_.mean().to_dict(),
             )
         )

@@ -12,7 +12,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from sklearn.utils import check_array
 
-from ..utils._norms import perturbation_norms
+from ..utils import changed_features, perturbation_norms
 from ..utils._param_validation import Interval, validate_params
 
 _PAIR_CONSTRAINTS = {
@@ -37,7 +37,7 @@ def _perturbations(X_original, X_poisoned):
 
 @validate_params(_PAIR_CONSTRAINTS, prefer_skip_nested_validation=True)
 def perturbation_stats(
-    X_original: ArrayLike, X_poisoned: ArrayLike, *, tol: float = 1e-6
+    X_original: ArrayLike, X_poisoned: ArrayLike, *, tol: float = 0.0
 ) -> pd.DataFrame:
     r"""Size of each poison's perturbation in the L0, L1 and L2 norms.
 
@@ -47,8 +47,11 @@ def perturbation_stats(
         The clean base rows.
     X_poisoned : array-like of shape (n_poison, n_features)
         The poisons, row for row.
-    tol : float, default=1e-6
-        A feature counts as changed when it moved by more than ``tol``.
+    tol : float, default=0.0
+        A feature counts as changed when it moved by more than ``tol``;
+        the poisoner's poisons keep their base row's exact values where
+        they were not edited, so the default counts every edit. Raise it
+        for poisons that went through a lossy round trip (e.g. float32).
 
     Returns
     -------
@@ -84,7 +87,7 @@ def feature_change_frequency(
     X_original: ArrayLike,
     X_poisoned: ArrayLike,
     *,
-    tol: float = 1e-6,
+    tol: float = 0.0,
     feature_names: ArrayLike | None = None,
 ) -> pd.Series:
     """Fraction of poisons that change each feature.
@@ -98,8 +101,11 @@ def feature_change_frequency(
         The clean base rows.
     X_poisoned : array-like of shape (n_poison, n_features)
         The poisons, row for row.
-    tol : float, default=1e-6
-        A feature counts as changed when it moved by more than ``tol``.
+    tol : float, default=0.0
+        A feature counts as changed when it moved by more than ``tol``;
+        the poisoner's poisons keep their base row's exact values where
+        they were not edited, so the default counts every edit. Raise it
+        for poisons that went through a lossy round trip (e.g. float32).
     feature_names : array-like of shape (n_features,), default=None
         Names for the index. None means the columns of ``X_poisoned`` if it is
         a DataFrame, else ``x0, x1, ...``.
@@ -128,5 +134,5 @@ def feature_change_frequency(
             f"feature_names has {len(feature_names)} names but X_poisoned has "
             f"{delta.shape[1]} features; pass one name per column."
         )
-    frequency = (np.abs(delta) > tol).mean(axis=0)
+    frequency = changed_features(delta, tol=tol).mean(axis=0)
     return pd.Series(frequency, index=pd.Index(feature_names), name="change_frequency")

@@ -12,6 +12,7 @@ from .losses import (
 )
 from .modules import MLP, GaussianEncoder, GradientReversal, grad_reverse
 from .net import FRLNet, TensorBatchIterator
+from .proxies import flat_grad, make_proxy
 
 __all__ = [
     "AdversarialLoss",
@@ -25,9 +26,11 @@ __all__ = [
     "TensorBatchIterator",
     "balanced_class_weights",
     "euclidean_score",
+    "flat_grad",
     "fld_score",
     "gaussian_kl_standard_normal",
     "grad_reverse",
+    "make_proxy",
     "pairwise_gaussian_kl",
     "sfld_score",
 ]

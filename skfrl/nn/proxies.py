@@ -1,10 +1,15 @@
-"""Differentiable leakage proxies the ENG attack maximises on the target set."""
+"""Differentiable leakage proxies an attacker maximises, and flat gradients.
+
+The ENG attack raises a proxy of I(Z; s) on its target set by matching the
+poisons' parameter gradient to the proxy's; :mod:`skfrl.theory` evaluates the
+same quantities at a fitted victim.
+"""
 
 import torch
 import torch.nn.functional as F
 from sklearn.linear_model import LogisticRegression
 
-from ..nn import euclidean_score, fld_score, sfld_score
+from .losses import euclidean_score, fld_score, sfld_score
 
 __all__ = ["flat_grad", "make_proxy"]
 
@@ -56,7 +61,23 @@ def make_proxy(name, encode_clean, s):
 
 
 def flat_grad(output, params, *, create_graph=False):
-    """Gradient of ``output`` w.r.t. ``params`` as one flat vector."""
+    """Return the gradient of ``output`` w.r.t. ``params`` as one flat vector.
+
+    Parameters
+    ----------
+    output : torch.Tensor
+        A scalar.
+    params : list of torch.Tensor
+        The tensors to differentiate with respect to; one that ``output``
+        does not depend on contributes zeros.
+    create_graph : bool, default=False
+        Keep the graph, so that the gradient itself is differentiable (as
+        gradient matching needs).
+
+    Returns
+    -------
+    gradient : torch.Tensor of shape (sum of the parameters' sizes,)
+    """
     grads = torch.autograd.grad(
         output, params, create_graph=create_graph, allow_unused=True
     )

@@ -1,16 +1,19 @@
 """Validation, seeding and parameter-checking helpers shared by skfrl."""
 
 from ._domain import FeatureDomain
+from ._norms import changed_features, perturbation_norms
 from ._seeding import draw_seed, forked_torch_rng
 from ._threads import limit_threads
 from .validation import check_poison_ratio, check_sensitive_features, check_X_y_s
 
 __all__ = [
     "FeatureDomain",
+    "changed_features",
     "check_X_y_s",
     "check_poison_ratio",
     "check_sensitive_features",
     "draw_seed",
     "forked_torch_rng",
     "limit_threads",
+    "perturbation_norms",
 ]

@@ -15,6 +15,8 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+from ._norms import changed_features
+
 __all__ = ["FeatureDomain"]
 
 # Relative tolerance for "this value is one of the column's values".
@@ -249,7 +251,8 @@ class FeatureDomain:
         X, X_base = _as_float_matrix(X), _as_float_matrix(X_base)
         self.check_width(X)
         scale = np.maximum(np.abs(self.high - self.low), 1.0)
-        column_changed = np.abs(X - X_base) > _RTOL * scale
+        # float32 rows of a record may sit a rounding error off its values
+        column_changed = changed_features(X - X_base, tol=_RTOL * scale)
         changed = np.zeros((len(X), len(self.field_names)), bool)
         for field in range(len(self.field_names)):
             cols = self.field_of_column == field

@@ -1,6 +1,7 @@
 import pytest
 
 from skfrl.attacks import (
+    ATTACK_NAMES,
     AnchoringAttack,
     BaseAttack,
     DuplicateAttack,
@@ -8,8 +9,9 @@ from skfrl.attacks import (
     LabelFlipAttack,
     RandomPerturbationAttack,
     SensitiveFlipAttack,
+    make_attack,
 )
-from skfrl.attacks._registry import ATTACK_ALIASES, resolve_attack
+from skfrl.attacks._registry import resolve_attack
 
 EXPECTED = {
     "eng": (ENGAttack, {}),
@@ -23,7 +25,17 @@ EXPECTED = {
 
 
 def test_aliases_are_the_documented_ones():
-    assert set(ATTACK_ALIASES) == set(EXPECTED)
+    assert set(ATTACK_NAMES) == set(EXPECTED)
+
+
+def test_make_attack_sets_parameters_and_rejects_unknown_names():
+    attack = make_attack("eng", max_iter=7)
+    assert isinstance(attack, ENGAttack) and attack.max_iter == 7
+    assert make_attack("nraa").strategy == "non-random"
+    with pytest.raises(ValueError, match="Unknown attack 'engg'; choose one of"):
+        make_attack("engg")
+    with pytest.raises(ValueError, match="Invalid parameter 'max_iters'"):
+        make_attack("eng", max_iters=7)
 
 
 @pytest.mark.parametrize("alias", sorted(EXPECTED))

@@ -26,16 +26,16 @@ def test_demo_prints_a_paired_table_with_the_entropy():
     assert list(table.columns) == [
         "H(s)",
         "clean",
-        "duplicates",
-        "ENG",
-        "ΔBCE vs duplicates",
+        "duplicate",
+        "eng",
+        "ΔBCE vs duplicate",
     ]
     # the paper's sign: control minus condition, > 0 = ENG leaks more
-    assert table.loc[0, "ΔBCE vs duplicates"] == pytest.approx(
-        table.loc[0, "duplicates"] - table.loc[0, "ENG"]
+    assert table.loc[0, "ΔBCE vs duplicate"] == pytest.approx(
+        table.loc[0, "duplicate"] - table.loc[0, "eng"]
     )
     assert 0.3 < table.loc[0, "H(s)"] < 0.7
-    assert any("ΔBCE vs duplicates = BCE(duplicates) − BCE(ENG)" in x for x in lines)
+    assert any("ΔBCE vs duplicate = BCE(duplicate) − BCE(eng)" in x for x in lines)
     assert all("ENG - duplicates" not in line for line in lines)
 
 

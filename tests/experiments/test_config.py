@@ -136,8 +136,8 @@ def test_load_config_reads_toml_and_presets(tmp_path):
 
 
 def test_toml_lists_become_tuples_for_the_victim():
-    from skfrl.experiments._config import build_victim
+    from skfrl.experiments._catalogue import VICTIMS
 
-    victim = build_victim("cfair", {"hidden_layer_sizes": [8, 4]})
+    victim = VICTIMS["cfair"].build({"hidden_layer_sizes": [8, 4]})
     assert isinstance(victim, CFair) and victim.hidden_layer_sizes == (8, 4)
-    assert build_victim("cfair_eo", {}).class_weight is None
+    assert VICTIMS["cfair_eo"].build().class_weight is None

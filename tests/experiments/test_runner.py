@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from skfrl.experiments import check_config, expand_grid, load_results, run_experiment
-from skfrl.experiments._runner import describe_plan, estimate_cell_seconds
+from skfrl.experiments._estimate import describe_plan, estimate_cell_seconds
 
 CONDITIONS = ["clean", "duplicate", "eng", "sensitive_flip"]
 

@@ -13,7 +13,10 @@ DELTA = np.array([[3.0, 0.0, -4.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 1e-8, 1.0, 
 def test_perturbation_stats_on_hand_made_deltas():
     stats = perturbation_stats(X_ORIGINAL, X_ORIGINAL + DELTA)
     assert stats.columns.tolist() == ["l0", "l1", "l2"]
-    assert stats["l0"].tolist() == [2, 0, 3]  # 1e-8 is below tol
+    assert stats["l0"].tolist() == [2, 0, 4]  # by default every change counts
+    assert perturbation_stats(X_ORIGINAL, X_ORIGINAL + DELTA, tol=1e-6)[
+        "l0"
+    ].tolist() == [2, 0, 3]
     np.testing.assert_allclose(stats["l1"], [7.0, 0.0, 3.0 + 1e-8])
     np.testing.assert_allclose(stats["l2"], [5.0, 0.0, np.sqrt(3.0)])
 
@@ -27,7 +30,9 @@ def test_feature_change_frequency_on_hand_made_deltas():
     frequency = feature_change_frequency(X_ORIGINAL, X_ORIGINAL + DELTA)
     assert frequency.name == "change_frequency"
     assert frequency.index.tolist() == ["x0", "x1", "x2", "x3"]
-    np.testing.assert_allclose(frequency, [2 / 3, 0.0, 2 / 3, 1 / 3])
+    np.testing.assert_allclose(frequency, [2 / 3, 1 / 3, 2 / 3, 1 / 3])
+    above = feature_change_frequency(X_ORIGINAL, X_ORIGINAL + DELTA, tol=1e-6)
+    np.testing.assert_allclose(above, [2 / 3, 0.0, 2 / 3, 1 / 3])
 
 
 def test_feature_change_frequency_names():

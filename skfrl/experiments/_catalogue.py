@@ -1,0 +1,224 @@
+"""The runner's catalogue: one entry per victim, dataset, attack and probe.
+
+Everything else the runner knows about them is derived from these entries:
+the names a configuration accepts, the objects a cell builds, the runtime
+estimate, the dataset loader and the report's columns. Adding a victim, a
+dataset, an attack or a probe to the runner is adding one entry here (see
+the contributor guide, "Add a victim in one place").
+
+Costs are seconds on one CPU thread, fitted to cells of German and of
+Adult's size measured on a shared 2-core machine.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..attacks import ATTACK_NAMES, make_attack
+from ..datasets import (
+    fetch_adult,
+    fetch_compas,
+    fetch_drug,
+    fetch_german,
+    make_biased_classification,
+)
+from ..metrics import PROBE_NAMES
+from ..models import ICVAE, AdvFRL, CFair, SupervisedEncoder
+
+__all__ = [
+    "ATTACKS",
+    "DATASETS",
+    "DEFAULT_PROBE",
+    "PROBES",
+    "STRONG_PROBES",
+    "VICTIMS",
+    "load_dataset",
+]
+
+
+def _as_tuples(params):
+    """TOML has no tuples; sizes such as ``hidden_layer_sizes`` need them."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+@dataclass(frozen=True)
+class VictimEntry:
+    """A victim the runner can train.
+
+    Attributes
+    ----------
+    name : str
+        Its name in configurations.
+    estimator : type
+        The transformer class.
+    params : Mapping
+        Constructor arguments that make it this victim (e.g. CFair-EO is
+        ``CFair(class_weight=None)``).
+    epoch_seconds : tuple of float
+        One training epoch: fixed overhead and seconds per training row.
+    craft_factor : float
+        One ENG step on this victim relative to one on CFair.
+    """
+
+    name: str
+    estimator: type
+    params: Mapping = field(default_factory=dict)
+    epoch_seconds: tuple = (0.07, 7e-6)
+    craft_factor: float = 1.0
+
+    def build(self, params=None):
+        """Return the unfitted victim with the configured ``params`` set."""
+        return self.estimator(**self.params).set_params(**_as_tuples(params or {}))
+
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """A dataset the runner can load.
+
+    Attributes
+    ----------
+    name : str
+        Its name in configurations.
+    fetch : callable
+        ``fetch(as_frame=False, **kwargs)`` returning a Bunch with ``data``,
+        ``target``, ``sensitive_features`` and ``feature_names`` (the
+        ``fetch_*`` signature of :mod:`skfrl.datasets`).
+    n_rows : int
+        Its number of rows, for runtime estimates before loading.
+    """
+
+    name: str
+    fetch: Callable
+    n_rows: int
+
+
+@dataclass(frozen=True)
+class AttackEntry:
+    """An attack the runner can run: an alias of :func:`~skfrl.attacks.make_attack`.
+
+    Attributes
+    ----------
+    name : str
+        The alias, also the condition's name in the results.
+    craft_seconds : callable or None
+        ``craft_seconds(attack, protocol, victim_entry, max_epochs, n_train)``
+        estimates the crafting time against a victim (its entry, its
+        ``max_epochs``) trained on ``n_train`` rows; None: negligible.
+    """
+
+    name: str
+    craft_seconds: Callable | None = None
+
+    def build(self, params=None):
+        """Return the attack object with the configured ``params`` set."""
+        return make_attack(self.name, **_as_tuples(params or {}))
+
+
+@dataclass(frozen=True)
+class ProbeEntry:
+    """A probe of :func:`~skfrl.metrics.make_probe` the runner can measure with.
+
+    Attributes
+    ----------
+    name : str
+        The probe's name.
+    seconds : tuple of float
+        One measurement after one epoch (fit on one half of the target
+        rows, scored on the other): fixed overhead and seconds per target
+        row.
+    """
+
+    name: str
+    seconds: tuple
+
+
+def _synthetic(as_frame=False):
+    """300 rows of :func:`~skfrl.datasets.make_biased_classification`, for tests."""
+    from sklearn.utils import Bunch
+
+    X, y, s = make_biased_classification(n_samples=300, random_state=0, as_frame=True)
+    return Bunch(
+        data=X.to_numpy(),
+        target=y.to_numpy(),
+        sensitive_features=s.to_numpy(),
+        feature_names=list(X.columns),
+    )
+
+
+# one ENG step: fixed overhead and seconds per training row, on CFair
+_ENG_STEP_SECONDS = (0.005, 8e-7)
+
+
+def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train):
+    """Estimate the matching steps on every surrogate and their training."""
+    settings = attack.resolved_params(protocol)
+    epochs = settings["match_epochs"]
+    # matched at once: θ0 or its look-ahead copies, and the other seeds
+    n_models = len(epochs) + settings["n_surrogates"] - 1
+    step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_train
+    seconds = settings["max_iter"] * settings["n_init"] * n_models * step
+    seconds *= victim_entry.craft_factor
+    overhead, per_row = victim_entry.epoch_seconds
+    extra_epochs = (settings["n_surrogates"] - 1) * max_epochs + epochs[-1]
+    return seconds + extra_epochs * (overhead + per_row * n_train)
+
+
+def _index(*entries):
+    return {entry.name: entry for entry in entries}
+
+
+#: victim name -> entry
+VICTIMS = _index(
+    VictimEntry("cfair", CFair),
+    VictimEntry("cfair_eo", CFair, {"class_weight": None}),
+    VictimEntry("advfrl", AdvFRL, epoch_seconds=(0.07, 8.5e-6)),
+    VictimEntry("icvae_s", ICVAE, epoch_seconds=(0.15, 7e-5), craft_factor=2.5),
+    VictimEntry(
+        "icvae_us",
+        ICVAE,
+        {"supervised": False},
+        epoch_seconds=(0.15, 7e-5),
+        craft_factor=2.5,
+    ),
+    VictimEntry("supervised", SupervisedEncoder, epoch_seconds=(0.05, 7e-6)),
+)
+
+#: dataset name -> entry
+DATASETS = _index(
+    DatasetEntry("adult", fetch_adult, 45_222),
+    DatasetEntry("compas", fetch_compas, 5_278),
+    DatasetEntry("drug", fetch_drug, 1_885),
+    DatasetEntry("german", fetch_german, 1_000),
+    DatasetEntry("synthetic", _synthetic, 300),
+)
+
+#: attack alias -> entry; "duplicate" is the control of every grid
+ATTACKS = _index(
+    *(
+        AttackEntry(name, _eng_craft_seconds if name == "eng" else None)
+        for name in ATTACK_NAMES
+    )
+)
+
+#: probe name -> entry; the first is skfrl's one default probe
+PROBES = _index(
+    ProbeEntry("logistic", (0.11, 1e-5)),
+    ProbeEntry("mlp", (0.03, 5.5e-5)),
+    ProbeEntry("hgb", (0.03, 5e-5)),
+)
+DEFAULT_PROBE = PROBE_NAMES[0]
+#: the probes a configuration may ask for next to the default one
+STRONG_PROBES = tuple(name for name in PROBES if name != DEFAULT_PROBE)
+
+
+@lru_cache(maxsize=4)
+def load_dataset(name):
+    """Return ``(X, y, s, feature_names)`` of a catalogued dataset.
+
+    Cached per process: a worker loads each dataset once.
+    """
+    bunch = DATASETS[name].fetch(as_frame=False)
+    X = np.asarray(bunch.data, dtype=np.float64)
+    return X, bunch.target, bunch.sensitive_features, list(bunch.feature_names)

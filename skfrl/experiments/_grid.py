@@ -1,0 +1,69 @@
+"""The grid of a configuration: one cell per dataset × victim × protocol × ratio × seed.
+
+A *cell* is the unit the runner schedules and the result store keys. Every
+attack of the grid runs inside each cell against one shared clean victim
+θ0, next to the ``"duplicate"`` control, which is therefore always part of
+the grid.
+"""
+
+from ._config import cell_epochs, check_config, victim_params
+
+__all__ = ["expand_grid"]
+
+
+def expand_grid(config):
+    """Return the cells of a configuration, each a JSON-serialisable dict.
+
+    Parameters
+    ----------
+    config : ExperimentConfig or dict
+        A configuration; a dict is validated first (see
+        :func:`check_config`).
+
+    Returns
+    -------
+    cells : list of dict
+        One per dataset × victim × protocol × poison ratio × seed, with
+        everything that determines its results: the victim's and the
+        attacks' parameters, the epochs, the target fraction, the feature
+        domain and the strong probes.
+
+    Examples
+    --------
+    >>> from skfrl.experiments import expand_grid, get_preset
+    >>> cells = expand_grid(get_preset("paper"))
+    >>> len(cells), cells[0]["attacks"][0]
+    (120, 'duplicate')
+    """
+    config = check_config(config)
+    attack_params = config["attack_params"]
+    cells = []
+    for dataset in config["datasets"]:
+        for victim in config["victims"]:
+            params = victim_params(config, victim)
+            for protocol in config["protocols"]:
+                n_epochs, n_average = cell_epochs(config, victim, params, protocol)
+                for ratio in config["poison_ratios"]:
+                    for seed in config["seeds"]:
+                        cells.append(
+                            {
+                                "dataset": dataset,
+                                "victim": victim,
+                                "victim_params": params,
+                                "attacks": config["attacks"],
+                                "attack_params": {
+                                    name: dict(attack_params[name])
+                                    for name in config["attacks"]
+                                    if attack_params.get(name)
+                                },
+                                "protocol": protocol,
+                                "poison_ratio": ratio,
+                                "seed": seed,
+                                "n_epochs": n_epochs,
+                                "n_average": n_average,
+                                "target_fraction": config["target_fraction"],
+                                "feature_domain": config["feature_domain"],
+                                "strong_probes": config["strong_probes"],
+                            }
+                        )
+    return cells
