@@ -136,7 +136,8 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "transform"])],
         "attack": [StrOptions(set(ATTACK_NAMES)), BaseAttack],
-        "poison_ratio": [Interval(Real, 0, 1, closed="neither")],
+        # validated once, where it becomes a count: check_poison_ratio
+        "poison_ratio": "no_validation",
         "protocol": [StrOptions({"finetune", "retrain"})],
         "target_size": [Interval(Real, 0, 1, closed="neither")],
         "prefit": ["boolean"],

@@ -179,6 +179,17 @@ def _one_hot(column, categories, name):
     return pd.DataFrame(encoded, columns=columns, index=column.index)
 
 
+def _encode(df, categories):
+    """One-hot the columns named in ``categories``; keep the others as floats."""
+    parts = [
+        _one_hot(df[name], categories[name], name)
+        if name in categories
+        else df[[name]].astype(np.float64)
+        for name in df.columns
+    ]
+    return pd.concat(parts, axis=1)
+
+
 def _make_bunch(
     data, target, sensitive, *, target_names, descr, as_frame, return_X_y_s
 ):

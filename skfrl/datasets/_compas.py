@@ -1,10 +1,9 @@
 """ProPublica's COMPAS two-year recidivism dataset."""
 
-import numpy as np
 import pandas as pd
 
 from ..utils._param_validation import StrOptions, validate_params
-from ._base import FETCH_CONSTRAINTS, RemoteFile, _fetch_file, _make_bunch, _one_hot
+from ._base import FETCH_CONSTRAINTS, RemoteFile, _encode, _fetch_file, _make_bunch
 
 __all__ = ["fetch_compas"]
 
@@ -49,17 +48,6 @@ def _read_compas(data_home, download_if_missing):
         & (df["score_text"] != "N/A")
     )
     return df[keep].reset_index(drop=True)
-
-
-def _encode(df):
-    """One-hot the categorical features; keep counts and age as floats."""
-    parts = [
-        _one_hot(df[name], _CATEGORIES[name], name)
-        if name in _CATEGORIES
-        else df[[name]].astype(np.float64)
-        for name in df.columns
-    ]
-    return pd.concat(parts, axis=1)
 
 
 @validate_params(
@@ -142,7 +130,7 @@ def fetch_compas(
     sensitive = (df[sensitive_attribute] == privileged).rename(sensitive_attribute)
     target = df["two_year_recid"]
     features = [name for name in _FEATURES if name != sensitive_attribute]
-    data = df[features] if raw else _encode(df[features])
+    data = df[features] if raw else _encode(df[features], _CATEGORIES)
     return _make_bunch(
         data,
         target,

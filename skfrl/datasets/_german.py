@@ -3,11 +3,10 @@
 from importlib import resources
 from numbers import Real
 
-import numpy as np
 import pandas as pd
 
 from ..utils._param_validation import Interval, validate_params
-from ._base import FETCH_CONSTRAINTS, _find_local, _make_bunch, _one_hot, get_data_home
+from ._base import FETCH_CONSTRAINTS, _encode, _find_local, _make_bunch, get_data_home
 
 __all__ = ["fetch_german"]
 
@@ -52,17 +51,6 @@ def _read_german(data_home):
         path = resources.files(__package__).joinpath("data", _FILENAME)
     with path.open("rb") as f:
         return pd.read_csv(f, sep=" ", header=None, names=_COLUMNS)
-
-
-def _encode(df):
-    """One-hot the 13 categorical attributes in place; keep numbers as floats."""
-    parts = [
-        _one_hot(df[name], _CATEGORIES[name], name)
-        if name in _CATEGORIES
-        else df[[name]].astype(np.float64)
-        for name in df.columns
-    ]
-    return pd.concat(parts, axis=1)
 
 
 @validate_params(
@@ -142,7 +130,7 @@ def fetch_german(
     sensitive = (df["age"] >= age_threshold).rename("age")
     data = df.drop(columns=["age", "credit_risk"])
     if not raw:
-        data = _encode(data)
+        data = _encode(data, _CATEGORIES)
     return _make_bunch(
         data,
         target,

@@ -47,8 +47,9 @@ def fld_score(Z: ArrayLike, sensitive_features: ArrayLike, *, ridge=1e-4) -> flo
 
     Notes
     -----
-    With :math:`\mu_k` and :math:`\Sigma_k` the mean and (biased) covariance of
-    group :math:`k` and :math:`S = \Sigma_0 + \Sigma_1`,
+    With :math:`\mu_k` and :math:`\Sigma_k` the mean and covariance (divided
+    by :math:`n_k - 1`, as in the attacks' torch twin) of group :math:`k` and
+    :math:`S = \Sigma_0 + \Sigma_1`,
 
     .. math::
 
@@ -68,15 +69,13 @@ def fld_score(Z: ArrayLike, sensitive_features: ArrayLike, *, ridge=1e-4) -> flo
     0.1
     >>> X, _, s = make_biased_classification(400, leakage=1, random_state=0)
     >>> round(fld_score(X, s), 1)
-    7.6
+    7.5
     """
     Z, s_codes, _ = _check_Z_s(Z, sensitive_features)
     Z = Z.astype(np.float64)
     groups = [Z[s_codes == k] for k in (0, 1)]
     mean_gap = groups[1].mean(axis=0) - groups[0].mean(axis=0)  # (d,)
-    scatter = sum(
-        np.cov(g, rowvar=False, bias=True).reshape(Z.shape[1], -1) for g in groups
-    )
+    scatter = sum(np.cov(g, rowvar=False).reshape(Z.shape[1], -1) for g in groups)
     trace = np.trace(scatter)
     if trace == 0:
         return 0.0 if not np.any(mean_gap) else np.inf

@@ -10,7 +10,7 @@ from .losses import (
     pairwise_gaussian_kl,
     sfld_score,
 )
-from .modules import MLP, GaussianEncoder, GradientReversal, grad_reverse
+from .modules import MLP, GaussianEncoder, grad_reverse
 from .net import FRLNet, TensorBatchIterator
 from .proxies import flat_grad, make_proxy
 
@@ -21,7 +21,6 @@ __all__ = [
     "ConditionalVAENet",
     "FRLNet",
     "GaussianEncoder",
-    "GradientReversal",
     "MLP",
     "TensorBatchIterator",
     "balanced_class_weights",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-__all__ = ["MLP", "GaussianEncoder", "GradientReversal", "grad_reverse"]
+__all__ = ["MLP", "GaussianEncoder", "grad_reverse"]
 
 _ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -73,24 +73,6 @@ def grad_reverse(x: torch.Tensor, weight: float = 1.0) -> torch.Tensor:
     the forward pass returns ``x`` bit for bit whatever ``weight`` is.
     """
     return x.detach() + weight * (x.detach() - x)
-
-
-class GradientReversal(nn.Module):
-    """Gradient reversal layer (Ganin & Lempitsky, 2015) as a module.
-
-    Parameters
-    ----------
-    weight : float, default=1.0
-        Factor applied to the reversed gradient.
-    """
-
-    def __init__(self, weight: float = 1.0):
-        super().__init__()
-        self.weight = weight
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return ``x`` unchanged; its gradient is reversed."""
-        return grad_reverse(x, self.weight)
 
 
 class GaussianEncoder(nn.Module):

@@ -13,6 +13,8 @@ from joblib import hash as joblib_hash
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 
+from ..base import is_poisoner
+
 __all__ = [
     "check_poisoner",
     "check_poisoner_column_mode",
@@ -185,7 +187,14 @@ def check_poisoner(poisoner, X, y, s):
     ------
     AssertionError
         Naming the first broken part of the contract.
+    TypeError
+        If ``poisoner`` is not a :class:`~skfrl.base.BasePoisoner`.
     """
+    if not is_poisoner(poisoner):
+        raise TypeError(
+            f"check_poisoner needs a poisoner (a subclass of "
+            f"skfrl.base.BasePoisoner); got {type(poisoner).__name__}."
+        )
     for check in (
         check_poisoner_outputs,
         check_poisoner_deterministic,

@@ -1,10 +1,7 @@
-import os
-
 import numpy as np
 import pytest
 
 from skfrl.datasets import fetch_adult
-from skfrl.datasets._base import _find_local
 
 pytestmark = pytest.mark.network
 
@@ -21,19 +18,8 @@ GROUP_SIZES = {
 
 
 @pytest.fixture(scope="module")
-def data_home():
-    home = os.environ.get("SKFRL_DATA_HOME")
-    if not home:
-        pytest.skip("SKFRL_DATA_HOME is not set; it must hold adult/adult.data")
-    for filename in ("adult.data", "adult.test"):
-        if _find_local("adult", filename, home) is None:
-            pytest.skip(f"{filename} is not in SKFRL_DATA_HOME={home}")
-    return home
-
-
-@pytest.fixture(scope="module")
-def adult(data_home):
-    return fetch_adult(data_home=data_home, download_if_missing=False)
+def adult(adult_home):
+    return fetch_adult(data_home=adult_home, download_if_missing=False)
 
 
 def test_shape_label_and_group_balance(adult):
@@ -57,16 +43,16 @@ def test_reddy_encoding(adult):
     assert not any(c.startswith(("sex", "fnlwgt", "income")) for c in columns)
 
 
-def test_age_bins_are_right_closed(adult, data_home):
-    age = fetch_adult(data_home=data_home, raw=True).data["age"]
+def test_age_bins_are_right_closed(adult, adult_home):
+    age = fetch_adult(data_home=adult_home, raw=True).data["age"]
     assert adult.data.loc[age == 25, "age=(18,25]"].eq(1).all()
     assert adult.data.loc[age == 26, "age=(25,30]"].eq(1).all()
     assert adult.data.loc[age <= 18, "age=(-inf,18]"].eq(1).all()
     assert adult.data.loc[age > 65, "age=(65,inf)"].eq(1).all()
 
 
-def test_raw_columns_without_sensitive(data_home):
-    raw = fetch_adult(data_home=data_home, raw=True)
+def test_raw_columns_without_sensitive(adult_home):
+    raw = fetch_adult(data_home=adult_home, raw=True)
     assert raw.data.shape == (45222, 13)
     assert "sex" not in raw.data.columns and "fnlwgt" in raw.data.columns
     assert not raw.data.isin(["?"]).any().any()
@@ -76,8 +62,8 @@ def test_raw_columns_without_sensitive(data_home):
     }  # fmt: skip
 
 
-def test_race_as_sensitive_attribute(data_home):
-    bunch = fetch_adult(data_home=data_home, sensitive_attribute="race")
+def test_race_as_sensitive_attribute(adult_home):
+    bunch = fetch_adult(data_home=adult_home, sensitive_attribute="race")
     assert bunch.data.shape == (45222, 109)
     assert {"sex=Female", "sex=Male"} <= set(bunch.data.columns)
     assert not any(c.startswith("race") for c in bunch.data.columns)
@@ -85,8 +71,8 @@ def test_race_as_sensitive_attribute(data_home):
     assert bunch.sensitive_features.mean() == pytest.approx(0.8603, abs=1e-4)
 
 
-def test_return_x_y_s_as_numpy(adult, data_home):
-    X, y, s = fetch_adult(data_home=data_home, as_frame=False, return_X_y_s=True)
+def test_return_x_y_s_as_numpy(adult, adult_home):
+    X, y, s = fetch_adult(data_home=adult_home, as_frame=False, return_X_y_s=True)
     assert X.dtype == np.float64 and X.shape == (45222, 112)
     assert y.dtype == np.int64 and set(np.unique(s)) == {0, 1}
     np.testing.assert_array_equal(X, adult.data.to_numpy())

@@ -1,28 +1,13 @@
-import os
-
 import numpy as np
 import pytest
 
 from skfrl.datasets import fetch_compas
-from skfrl.datasets._base import _find_local
 
 pytestmark = pytest.mark.network
 
-FILENAME = "compas-scores-two-years.csv"
 
-
-@pytest.fixture(scope="module")
-def data_home():
-    home = os.environ.get("SKFRL_DATA_HOME")
-    if not home:
-        pytest.skip(f"SKFRL_DATA_HOME is not set; it must hold compas/{FILENAME}")
-    if _find_local("compas", FILENAME, home) is None:
-        pytest.skip(f"{FILENAME} is not in SKFRL_DATA_HOME={home}")
-    return home
-
-
-def test_race_keeps_two_groups(data_home):
-    bunch = fetch_compas(data_home=data_home, download_if_missing=False)
+def test_race_keeps_two_groups(compas_home):
+    bunch = fetch_compas(data_home=compas_home, download_if_missing=False)
     assert bunch.data.shape == (5278, 12)
     assert bunch.data.dtypes.eq(np.float64).all()
     assert bunch.sensitive_features.sum() == 2103  # Caucasian
@@ -35,8 +20,8 @@ def test_race_keeps_two_groups(data_home):
         assert one_hot.sum(axis=1).eq(1).all()
 
 
-def test_sex_keeps_all_filtered_rows(data_home):
-    bunch = fetch_compas(data_home=data_home, sensitive_attribute="sex")
+def test_sex_keeps_all_filtered_rows(compas_home):
+    bunch = fetch_compas(data_home=compas_home, sensitive_attribute="sex")
     assert bunch.data.shape == (6172, 16)
     assert bunch.sensitive_features.sum() == 1175  # Female
     assert bunch.target.mean() == pytest.approx(0.4551, abs=1e-4)
@@ -44,16 +29,16 @@ def test_sex_keeps_all_filtered_rows(data_home):
     assert not any(c.startswith("sex") for c in bunch.feature_names)
 
 
-def test_raw_and_no_personal_data(data_home):
-    raw = fetch_compas(data_home=data_home, raw=True)
+def test_raw_and_no_personal_data(compas_home):
+    raw = fetch_compas(data_home=compas_home, raw=True)
     assert raw.data.shape == (5278, 8)
     assert set(raw.data["age_cat"]) == {"Less than 25", "25 - 45", "Greater than 45"}
     for personal in ("name", "first", "last", "dob", "id"):
         assert personal not in raw.frame.columns
 
 
-def test_return_x_y_s_as_numpy(data_home):
-    X, y, s = fetch_compas(data_home=data_home, as_frame=False, return_X_y_s=True)
+def test_return_x_y_s_as_numpy(compas_home):
+    X, y, s = fetch_compas(data_home=compas_home, as_frame=False, return_X_y_s=True)
     assert X.dtype == np.float64 and X.shape == (5278, 12)
     assert y.dtype == np.int64 and s.dtype == np.int64
     assert len(y) == len(s) == 5278

@@ -1,28 +1,13 @@
-import os
-
 import numpy as np
 import pytest
 
 from skfrl.datasets import fetch_drug
-from skfrl.datasets._base import _find_local
 
 pytestmark = pytest.mark.network
 
-FILENAME = "drug_consumption.data"
 
-
-@pytest.fixture(scope="module")
-def data_home():
-    home = os.environ.get("SKFRL_DATA_HOME")
-    if not home:
-        pytest.skip(f"SKFRL_DATA_HOME is not set; it must hold drug/{FILENAME}")
-    if _find_local("drug", FILENAME, home) is None:
-        pytest.skip(f"{FILENAME} is not in SKFRL_DATA_HOME={home}")
-    return home
-
-
-def test_shape_label_and_group_balance(data_home):
-    bunch = fetch_drug(data_home=data_home, download_if_missing=False)
+def test_shape_label_and_group_balance(drug_home):
+    bunch = fetch_drug(data_home=drug_home, download_if_missing=False)
     assert bunch.data.shape == (1885, 11)
     assert bunch.data.dtypes.eq(np.float64).all()
     assert "gender" not in bunch.data.columns
@@ -32,25 +17,25 @@ def test_shape_label_and_group_balance(data_home):
     assert bunch.target.mean() == pytest.approx(0.6711, abs=1e-4)
 
 
-def test_ethnicity_and_other_drug(data_home):
+def test_ethnicity_and_other_drug(drug_home):
     bunch = fetch_drug(
-        data_home=data_home, drug="heroin", sensitive_attribute="ethnicity"
+        data_home=drug_home, drug="heroin", sensitive_attribute="ethnicity"
     )
     assert "ethnicity" not in bunch.data.columns and "gender" in bunch.data.columns
     assert bunch.sensitive_features.sum() == 1720  # White
     assert 0.05 < bunch.target.mean() < 0.2
 
 
-def test_raw_decodes_categories(data_home):
-    raw = fetch_drug(data_home=data_home, raw=True)
+def test_raw_decodes_categories(drug_home):
+    raw = fetch_drug(data_home=drug_home, raw=True)
     assert raw.data.shape == (1885, 11)
     assert raw.data["age"].value_counts()["18-24"] == 643
     assert raw.data["country"].value_counts()["UK"] == 1044
     assert raw.data["nscore"].dtype == np.float64
 
 
-def test_return_x_y_s_as_numpy(data_home):
-    X, y, s = fetch_drug(data_home=data_home, as_frame=False, return_X_y_s=True)
+def test_return_x_y_s_as_numpy(drug_home):
+    X, y, s = fetch_drug(data_home=drug_home, as_frame=False, return_X_y_s=True)
     assert X.dtype == np.float64 and X.shape == (1885, 11)
     assert set(np.unique(y)) == set(np.unique(s)) == {0, 1}
 

@@ -1,11 +1,8 @@
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from skfrl.datasets import fetch_german
-from skfrl.datasets._base import _find_local
 
 pytestmark = pytest.mark.network
 
@@ -38,10 +35,7 @@ def test_full_code_lists_and_no_age(german):
     assert one_hot.sum(axis=1).eq(13).all()
 
 
-def test_data_home_copy_gives_same_data(german):
-    home = os.environ.get("SKFRL_DATA_HOME")
-    if not home or _find_local("german", "german.data", home) is None:
-        pytest.skip("german.data is not in SKFRL_DATA_HOME (unset or missing)")
+def test_data_home_copy_gives_same_data(german, german_home):
     pd.testing.assert_frame_equal(fetch_german().frame, german.frame)
 
 

@@ -141,3 +141,56 @@ def test_toml_lists_become_tuples_for_the_victim():
     victim = VICTIMS["cfair"].build({"hidden_layer_sizes": [8, 4]})
     assert isinstance(victim, CFair) and victim.hidden_layer_sizes == (8, 4)
     assert VICTIMS["cfair_eo"].build().class_weight is None
+
+
+def test_a_validated_config_is_read_only_and_passed_on_as_it_is(tiny_config):
+    from skfrl.experiments import ExperimentConfig
+
+    config = check_config(tiny_config())
+    assert isinstance(config, ExperimentConfig)
+    assert check_config(config) is config and load_config(config) is config
+    config["attacks"].append("raa")  # a copy: the config does not change
+    assert config["attacks"] == ["duplicate", "eng", "sensitive_flip"]
+    with pytest.raises(TypeError, match="object does not support item assignment"):
+        config["seeds"] = [7]
+    with pytest.raises(AttributeError, match="read-only"):
+        config.extra = 1
+    with pytest.raises(TypeError, match="made by check_config"):
+        ExperimentConfig({"datasets": ["german"]})
+    assert config.to_dict() == dict(config) and config == config.to_dict()
+
+
+def test_strong_probes_are_validated_and_kept_in_catalogue_order(tiny_config):
+    config = check_config(tiny_config(strong_probes=["hgb", "mlp"]))
+    assert config["strong_probes"] == ["mlp", "hgb"]
+    assert check_config(tiny_config())["strong_probes"] == ["hgb"]
+    assert check_config(tiny_config(strong_probes=[]))["strong_probes"] == []
+    with pytest.raises(ValueError, match="Unknown strong probes \\['logistic'\\]"):
+        check_config(tiny_config(strong_probes=["logistic"]))
+
+
+def test_n_average_beyond_the_default_epochs_fails_at_validation(tiny_config):
+    with pytest.raises(ValueError, match="n_average=9 exceeds the 2 epochs"):
+        check_config(tiny_config(protocols=["retrain"], n_epochs=None, n_average=9))
+
+
+def test_one_skfrl_run_validates_its_config_once(tiny_config, tmp_path, monkeypatch):
+    from skfrl.experiments import _config
+    from skfrl.experiments._cli import main
+
+    calls = []
+    check_victim = _config._check_victim
+    monkeypatch.setattr(
+        _config, "_check_victim", lambda *a: calls.append(a) or check_victim(*a)
+    )
+    path = tmp_path / "grid.toml"
+    path.write_text(
+        "datasets = ['synthetic']\nvictims = ['cfair']\nattacks = ['sensitive_flip']\n"
+        "poison_ratios = [0.1]\nseeds = 1\nn_epochs = 1\nn_average = 1\n"
+        "[victim_params]\nmax_epochs = 1\nhidden_layer_sizes = [8]\n"
+    )
+    assert (
+        main(["run", "--config", str(path), "--out", str(tmp_path / "o"), "--quiet"])
+        == 0
+    )
+    assert len(calls) == 1

@@ -161,8 +161,8 @@ def test_fld_score_edge_cases():
 
 
 def test_fld_score_matches_closed_form_in_one_dimension():
-    z = np.array([0.0, 2.0, 3.0, 5.0])  # means 1 and 4, variances 1 and 1
-    assert fld_score(z[:, None], [0, 0, 1, 1], ridge=0) == pytest.approx(9 / 2)
+    z = np.array([0.0, 2.0, 3.0, 5.0])  # means 1 and 4, variances 2 and 2 (n - 1)
+    assert fld_score(z[:, None], [0, 0, 1, 1], ridge=0) == pytest.approx(9 / 4)
 
 
 def test_knn_mutual_info_separates_independent_from_dependent():

@@ -41,13 +41,12 @@ def test_balanced_class_weights_of_absent_class_is_zero():
     assert weights[1] == 0 and (weights[[0, 2]] > 0).all()
 
 
-def test_fld_score_matches_numpy_metric_with_equal_groups():
-    # torch uses unbiased covariances, the metric biased ones: with n rows per
-    # group the pooled scatter differs by n / (n - 1), hence the score too.
-    n = 50
-    Z, s = _groups(n, n)
-    expected = fld_score_numpy(Z.numpy(), s.numpy()) * (n - 1) / n
-    assert fld_score(Z, s).item() == pytest.approx(expected, rel=1e-6)
+@pytest.mark.parametrize("n0, n1", [(50, 50), (30, 70)])
+def test_fld_score_matches_numpy_metric(n0, n1):
+    # both divide each group's scatter by its n - 1
+    Z, s = _groups(n0, n1)
+    expected = fld_score_numpy(Z.numpy(), s.numpy())
+    assert fld_score(Z, s).item() == pytest.approx(expected, rel=1e-5)
 
 
 def test_fld_score_matches_numpy_metric_on_large_samples():

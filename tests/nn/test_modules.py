@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from skfrl.nn import MLP, GaussianEncoder, GradientReversal, grad_reverse
+from skfrl.nn import MLP, GaussianEncoder, grad_reverse
 from skfrl.nn.modules import make_activation
 
 
@@ -57,12 +57,6 @@ def test_grad_reverse_is_twice_differentiable():
     torch.testing.assert_close(first, -2.0 * 3 * x.pow(2))
     (second,) = torch.autograd.grad(first.sum(), x)
     torch.testing.assert_close(second, -2.0 * 6 * x.detach())
-
-
-def test_gradient_reversal_module_matches_function():
-    x = torch.randn(3, 2, requires_grad=True)
-    GradientReversal(weight=0.7)(x).sum().backward()
-    torch.testing.assert_close(x.grad, torch.full((3, 2), -0.7))
 
 
 def test_gaussian_encoder_shapes_and_log_var_clamp():

@@ -59,3 +59,10 @@ def test_broken_poisoners_fail(poisoner, check, message, biased_data):
     X, y, s = (a.copy() for a in biased_data)
     with pytest.raises(AssertionError, match=message):
         check(poisoner, X, y, s)
+
+
+def test_check_poisoner_rejects_what_is_not_a_poisoner(biased_data):
+    from skfrl.models import CFair
+
+    with pytest.raises(TypeError, match="needs a poisoner .* got CFair"):
+        check_poisoner(CFair(), *biased_data)
