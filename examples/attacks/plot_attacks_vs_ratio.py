@@ -31,7 +31,7 @@ to read its output.
 # nats) of skfrl's default probe of ``s`` fitted on the victim's
 # representation of one half of D_ta and scored on the other half, averaged
 # over the last fine-tuning epochs. **Lower BCE means more leakage**, so
-# ΔBCE vs duplicates = BCE(duplicates) − BCE(attack) above zero means that
+# ΔBCE vs duplicate = BCE(duplicate) − BCE(attack) above zero means that
 # the attack made the representation leak more than the control did.
 import os
 
@@ -114,9 +114,9 @@ print(bce.round(3))
 print(f"H(s) of the scored target rows: {results['sensitive_entropy'].mean():.3f} nats")
 
 # %%
-# ΔBCE vs duplicates
+# ΔBCE vs duplicate
 # ------------------
-# For each ratio and seed, ΔBCE vs duplicates: the duplicates' BCE minus each
+# For each ratio and seed, ΔBCE vs duplicate: the duplicates' BCE minus each
 # attack's BCE, averaged over seeds; the error bars are the standard
 # deviation over seeds. ``wins`` counts the seeds where ΔBCE is positive (the
 # attack leaked more than the control).
@@ -131,7 +131,7 @@ print(wins)
 # %%
 # Plot
 # ----
-# One line per attack: the mean ΔBCE vs duplicates against the poisoning
+# One line per attack: the mean ΔBCE vs duplicate against the poisoning
 # ratio, with ± one standard deviation over seeds. The points of each line
 # are shifted slightly sideways so that the error bars do not overlap.
 fig, ax = plt.subplots(figsize=(8, 4))
@@ -148,7 +148,7 @@ for name, offset in zip(names, offsets, strict=True):
 ax.axhline(0, color="black", lw=0.8, label="duplicates (control)")
 ax.set_xticks(RATIOS, [f"{r:.0%}" for r in RATIOS])
 ax.set_xlabel("poisoning ratio (poisons / training rows)")
-ax.set_ylabel("ΔBCE vs duplicates (nats)\n> 0: more leakage than control")
+ax.set_ylabel("ΔBCE vs duplicate (nats)\n> 0: more leakage than control")
 ax.set_title(f"German, CFair, fine-tune: mean over {len(SEEDS)} paired seeds")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.tight_layout()

@@ -182,14 +182,14 @@ for seed in SEEDS:
 table = pd.DataFrame(records).pivot(
     index="seed", columns="condition", values="probe_bce"
 )
-table["ΔBCE vs duplicates"] = delta_bce(table["duplicate"], table["eng"])
+table["ΔBCE vs duplicate"] = delta_bce(table["duplicate"], table["eng"])
 print(table.round(3))
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.bar(table.index.astype(str), table["ΔBCE vs duplicates"], color="tab:red")
+ax.bar(table.index.astype(str), table["ΔBCE vs duplicate"], color="tab:red")
 ax.axhline(0, color="black", lw=0.8)
 ax.set_xlabel("seed")
-ax.set_ylabel("ΔBCE vs duplicates (nats)")
+ax.set_ylabel("ΔBCE vs duplicate (nats)")
 ax.set_title("ENG vs duplicates per paired seed (> 0: ENG leaks more)")
 plt.tight_layout()
 plt.show()

@@ -154,8 +154,9 @@ def check_config(config):
 
     Parameters
     ----------
-    config : dict
-        Keys (the first five required):
+    config : dict or ExperimentConfig
+        Names are those of the runner's catalogue (see the contributor
+        guide, "Add a victim in one place"). Keys (the first five required):
 
         - ``datasets``: names among ``"adult"``, ``"compas"``, ``"drug"``,
           ``"german"`` and ``"synthetic"`` (300 rows of

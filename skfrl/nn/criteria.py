@@ -60,8 +60,18 @@ class AdversarialLoss(nn.Module):
         if self.balanced_task and y is not None:
             self.task_weight.copy_(balanced_class_weights(y, self.n_classes))
         if s is not None and y is not None:
-            for j, rows in enumerate(self._adversary_rows(y)):
-                self.adversary_weight[j].copy_(balanced_class_weights(s[rows], 2))
+            # one bincount of (class, group) pairs, then balanced_class_weights'
+            # formula row by row: the adversaries' rows are classes
+            pairs = torch.bincount(y * 2 + s, minlength=2 * self.n_classes)
+            counts = pairs.view(self.n_classes, 2).to(torch.float32)
+            if self.conditioning == "positive":
+                counts = counts[-1:]
+            elif self.conditioning != "class":
+                counts = counts.sum(dim=0, keepdim=True)
+            freq = counts / counts.sum(dim=1, keepdim=True).clamp_min(1.0)
+            self.adversary_weight.copy_(
+                torch.where(counts > 0, 1.0 / freq.clamp_min(1e-12), 0.0)
+            )
 
     def forward(self, y_pred, y, s):
         """Return the scalar loss of one batch."""

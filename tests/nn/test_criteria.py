@@ -2,7 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from skfrl.nn import AdversarialLoss, ConditionalVAELoss
+from skfrl.nn import AdversarialLoss, ConditionalVAELoss, balanced_class_weights
 from skfrl.nn.losses import gaussian_kl_standard_normal, pairwise_gaussian_kl
 
 N_ADVERSARIES = {"none": 1, "class": 3, "positive": 1}
@@ -134,3 +134,26 @@ def test_conditional_vae_loss_without_task_head_ignores_y():
     torch.testing.assert_close(
         loss(outputs, torch.zeros(8, dtype=torch.long), s), loss(outputs, None, s)
     )
+
+
+@pytest.mark.parametrize("conditioning", ["class", "positive", "none"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_adversary_weights_balance_s_within_each_adversarys_rows(
+    conditioning, n_classes
+):
+    generator = torch.Generator().manual_seed(0)
+    y = torch.randint(n_classes, (500,), generator=generator)
+    s = torch.randint(2, (500,), generator=generator)
+    if n_classes == 3:
+        s[y == 1] = 0  # a class with one group only: that group's weight is 0
+    loss = AdversarialLoss(
+        n_classes=n_classes,
+        fairness_weight=1.0,
+        balanced_task=True,
+        conditioning=conditioning,
+    )
+    loss.update_weights(y, s)
+    expected = torch.stack(
+        [balanced_class_weights(s[rows], 2) for rows in loss._adversary_rows(y)]
+    )
+    assert torch.equal(loss.adversary_weight, expected)  # bit for bit
