@@ -12,11 +12,12 @@ from ._leakage import (
 )
 from ._leakage_report import leakage_report
 from ._probes import PROBE_NAMES, make_probe
-from ._scorers import make_leakage_scorer
+from ._scorers import SensitiveFeaturesNotRoutedError, make_leakage_scorer
 from ._stealth import feature_change_frequency, perturbation_stats
 
 __all__ = [
     "PROBE_NAMES",
+    "SensitiveFeaturesNotRoutedError",
     "delta_bce",
     "downstream_fairness",
     "evaluate_representation",

@@ -2,6 +2,7 @@
 
 from inspect import signature
 
+from sklearn import get_config
 from sklearn.utils.metadata_routing import MetadataRequest
 
 from ..utils._param_validation import StrOptions, validate_params
@@ -17,6 +18,18 @@ _LEAKAGE_METRICS = {
 }
 
 
+class SensitiveFeaturesNotRoutedError(BaseException):
+    """A leakage scorer was called without ``s`` while metadata routing is off.
+
+    Model selection (``GridSearchCV``, ``cross_validate``) catches every
+    ``Exception`` a scorer raises and records ``error_score`` (NaN) instead,
+    which would make every score NaN and ``best_params_`` arbitrary behind a
+    warning. This error derives from ``BaseException``, as
+    ``KeyboardInterrupt`` does, so that it stops the search at the first
+    call with the fix in its message.
+    """
+
+
 class _LeakageScorer:
     """Score ``metric(estimator.transform(X), sensitive_features)``."""
 
@@ -28,12 +41,18 @@ class _LeakageScorer:
     def __call__(self, estimator, X, y=None, *, sensitive_features=None):
         """Return the signed leakage of ``estimator.transform(X)``; ``y`` is unused."""
         if sensitive_features is None:
-            raise ValueError(
-                "A leakage scorer needs sensitive_features: call "
-                "scorer(estimator, X, sensitive_features=s), or route it with "
-                "sklearn.set_config(enable_metadata_routing=True) and "
-                "params={'sensitive_features': s}."
+            how = (
+                "call scorer(estimator, X, sensitive_features=s), or route it "
+                "with sklearn.set_config(enable_metadata_routing=True) and "
+                "params={'sensitive_features': s} (e.g. GridSearchCV.fit(X, y, "
+                "sensitive_features=s))."
             )
+            if not get_config()["enable_metadata_routing"]:
+                raise SensitiveFeaturesNotRoutedError(
+                    "A leakage scorer got no sensitive_features and metadata "
+                    "routing is off, so model selection cannot pass them: " + how
+                )
+            raise ValueError("A leakage scorer needs sensitive_features: " + how)
         Z = estimator.transform(X)
         metric = _LEAKAGE_METRICS[self._metric]
         return self._sign * metric(Z, sensitive_features, **self._metric_params)
@@ -81,7 +100,11 @@ def make_leakage_scorer(metric="probe_bce", *, greater_is_better=True, **metric_
     -------
     scorer : callable
         ``scorer(estimator, X, y=None, *, sensitive_features)``; ``y`` is
-        ignored. Without ``sensitive_features`` it raises a ``ValueError``.
+        ignored. Without ``sensitive_features`` it raises a ``ValueError``,
+        or, while metadata routing is off, a
+        :class:`SensitiveFeaturesNotRoutedError`: model selection would
+        otherwise turn that error into NaN scores, so it stops the search at
+        the first call instead.
 
     Notes
     -----

@@ -7,7 +7,12 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skfrl.metrics import fld_score, make_leakage_scorer, probe_bce
+from skfrl.metrics import (
+    SensitiveFeaturesNotRoutedError,
+    fld_score,
+    make_leakage_scorer,
+    probe_bce,
+)
 
 
 class DropColumns(TransformerMixin, BaseEstimator):
@@ -65,11 +70,24 @@ def test_grid_search_selects_the_least_leaky_representation():
     assert search.best_params_ == {"n_kept": 1}
 
 
-def test_missing_sensitive_features_is_explained():
+def test_a_search_without_routing_stops_at_the_first_score():
     X, s = make_data()
+    scorer = make_leakage_scorer(cv=3)
+    search = GridSearchCV(DropColumns(), {"n_kept": [1, 2]}, scoring=scorer, cv=3)
+    # error_score=nan would turn a ValueError into NaN scores behind a warning
+    with pytest.raises(SensitiveFeaturesNotRoutedError, match="routing is off"):
+        search.fit(X, s)
+    with pytest.raises(SensitiveFeaturesNotRoutedError, match="enable_metadata"):
+        cross_validate(DropColumns(), X, s, cv=3, scoring=scorer)
+    assert not issubclass(SensitiveFeaturesNotRoutedError, Exception)
+
+
+def test_missing_sensitive_features_with_routing_on_is_a_value_error():
+    X, _ = make_data()
     scorer = make_leakage_scorer()
-    with pytest.raises(ValueError, match="enable_metadata_routing"):
-        cross_validate(DropColumns(), X, s, cv=3, scoring=scorer, error_score="raise")
+    with sklearn.config_context(enable_metadata_routing=True):
+        with pytest.raises(ValueError, match="needs sensitive_features"):
+            scorer(DropColumns().fit(X), X)
 
 
 def test_invalid_arguments_are_rejected_at_construction():
