@@ -66,9 +66,11 @@ class BaseAttack(BaseEstimator, metaclass=ABCMeta):
             ``groups`` (the labels of the group codes, which ``fit`` and
             ``partial_fit`` take when an attack trains copies of the
             victim; :meth:`~skfrl.base.DifferentiableEncoder.training_loss`
-            takes the codes themselves) and ``feature_domain`` (the
+            takes the codes themselves), ``feature_domain`` (the
             :class:`~skfrl.utils.FeatureDomain` the poisons must lie in, or
-            None; see :func:`project_poisons`).
+            None; see :func:`project_poisons`) and ``progress`` (the
+            poisoner's tqdm bar, disabled when it is not shown: a long
+            attack may ``reset(total=...)`` it and ``update()`` it).
 
         Returns
         -------

@@ -20,6 +20,7 @@ steps. The returned poisons are those records.
 """
 
 import copy
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -29,7 +30,7 @@ from sklearn.base import clone
 from tqdm.auto import tqdm
 
 from ..nn import flat_grad, make_proxy
-from ..utils import draw_seed
+from ..utils import draw_seed, show_progress
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseAttack, Poisons, sample_base_indices
 
@@ -92,8 +93,11 @@ class ENGAttack(BaseAttack):
         it; flipping is a stronger attacker).
     init_scale : float, default=0.01
         Perturbations start uniform in ``[-init_scale, init_scale]``.
-    verbose : int, default=0
-        1 shows a tqdm bar over crafting steps.
+    verbose : int or None, default=0
+        1 shows a tqdm bar over the crafting steps, None shows it in
+        interactive sessions only (see :func:`~skfrl.utils.show_progress`).
+        Run by :class:`FairRepresentationPoisoner`, ENG advances the
+        poisoner's bar instead when that one is shown.
 
     Attributes
     ----------
@@ -160,7 +164,7 @@ class ENGAttack(BaseAttack):
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
+        "verbose": ["verbose", None],
     }
 
     def __init__(
@@ -243,34 +247,34 @@ class ENGAttack(BaseAttack):
         protocol = context.get("protocol", "finetune")
         settings = self.resolved_params(protocol)
         groups = context["groups"]
-        # Base rows first: the same random_state then gives DuplicateAttack's rows.
-        idx = sample_base_indices(len(X), n_poison, rng)
-        surrogates = self._surrogates(victim, X, y, groups[s], idx, settings, rng)
-        X_target, s_target = context["X_target"], context["s_target"]
-        params = [self._parameters(sur) for sur in surrogates]
-        targets = [
-            self._target_gradient(sur, p, X_target, s_target)
-            for sur, p in zip(surrogates, params, strict=True)
-        ]
-
-        s_poison = 1 - s[idx] if self.flip_sensitive else s[idx]
-        # training_loss takes codes: y's in the order of classes_ (np.unique)
-        _, y_codes = np.unique(y, return_inverse=True)
-        problem = _MatchingProblem(
-            surrogates,
-            params,
-            [gradient for gradient, _ in targets],
-            X[idx],
-            y_codes[idx],
-            s_poison,
-            context.get("feature_domain"),
-        )
-        best = None
-        histories = []
         n_init, max_iter = settings["n_init"], settings["max_iter"]
-        with tqdm(
-            total=n_init * max_iter, desc="ENG crafting", disable=not self.verbose
-        ) as bar:
+        with self._progress_bar(context, n_init * max_iter) as bar:
+            # Base rows first: the same random_state then gives DuplicateAttack's
+            # rows.
+            idx = sample_base_indices(len(X), n_poison, rng)
+            bar.set_description("ENG: surrogates")
+            surrogates = self._surrogates(victim, X, y, groups[s], idx, settings, rng)
+            X_target, s_target = context["X_target"], context["s_target"]
+            params = [self._parameters(sur) for sur in surrogates]
+            targets = [
+                self._target_gradient(sur, p, X_target, s_target)
+                for sur, p in zip(surrogates, params, strict=True)
+            ]
+            s_poison = 1 - s[idx] if self.flip_sensitive else s[idx]
+            # training_loss takes codes: y's in the order of classes_ (np.unique)
+            _, y_codes = np.unique(y, return_inverse=True)
+            problem = _MatchingProblem(
+                surrogates,
+                params,
+                [gradient for gradient, _ in targets],
+                X[idx],
+                y_codes[idx],
+                s_poison,
+                context.get("feature_domain"),
+            )
+            best = None
+            histories = []
+            bar.set_description("ENG crafting")
             for restart in range(n_init):
                 generator = torch.Generator().manual_seed(draw_seed(rng))
                 delta, history, objective, losses = self._descend(
@@ -292,6 +296,17 @@ class ENGAttack(BaseAttack):
             self.proxy_clean_ = theta0[1]
         X_poison = (problem.x0 + delta).cpu().numpy()
         return Poisons(X_poison, y[idx].copy(), s_poison, idx)
+
+    @contextmanager
+    def _progress_bar(self, context, total):
+        """Yield the poisoner's progress bar if it shows one, else ENG's own."""
+        shared = context.get("progress")
+        if shared is not None and not shared.disable:
+            shared.reset(total=total)
+            yield shared
+            return
+        with tqdm(total=total, disable=not show_progress(self.verbose)) as bar:
+            yield bar
 
     def _surrogates(self, victim, X, y, s_labels, idx, settings, rng):
         """Return the victims to match on: θ0, other seeds, look-ahead copies."""

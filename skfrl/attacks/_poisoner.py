@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
+from tqdm.auto import tqdm
 
 from ..base import BasePoisoner, check_differentiable_encoder
 from ..utils import (
@@ -17,6 +18,7 @@ from ..utils import (
     check_X_y_s,
     draw_seed,
     perturbation_norms,
+    show_progress,
 )
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ._base import BaseAttack
@@ -81,8 +83,12 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     random_state : int, RandomState instance or None, default=None
         Seeds everything random: target set, base rows, crafting, and the
         clean victim when ``estimator`` has ``random_state=None``.
-    verbose : int, default=0
-        Passed to attacks that report progress.
+    verbose : int or None, default=None
+        One tqdm progress bar over the long work: training θ0, then the
+        attack (ENG's surrogates and crafting steps advance it). None shows
+        it in interactive sessions only (a terminal or a Jupyter kernel;
+        never under pytest or with standard error redirected), 0 never, 1
+        always.
 
     Attributes
     ----------
@@ -144,7 +150,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         "feature_domain": [StrOptions({"infer", "box"}), FeatureDomain, None],
         "sensitive_feature_ids": [Integral, str, list, tuple, None],
         "random_state": ["random_state"],
-        "verbose": ["verbose"],
+        "verbose": ["verbose", None],
     }
 
     def __init__(
@@ -159,7 +165,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         feature_domain="infer",
         sensitive_feature_ids=None,
         random_state=None,
-        verbose=0,
+        verbose=None,
     ):
         self.estimator = estimator
         self.attack = attack
@@ -211,20 +217,29 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             )
         domain = self.feature_domain_ = self._domain(X)
         X_target, s_target = self._target_set(X, s, groups, X_target, s_target, rng)
-        self.estimator_ = self._fit_victim(X, y, groups[s], rng)
-        poisons = attack.craft(
-            self.estimator_,
-            X,
-            y,
-            s,
-            n_poison,
-            rng,
-            X_target=X_target,
-            s_target=s_target,
-            groups=groups,
-            protocol=self.protocol,
-            feature_domain=domain,
-        )
+        with tqdm(
+            desc="FairRepresentationPoisoner",
+            disable=not show_progress(self.verbose),
+        ) as progress:
+            progress.set_description(
+                "copying θ0" if self.prefit else "training the clean victim θ0"
+            )
+            self.estimator_ = self._fit_victim(X, y, groups[s], rng)
+            progress.set_description(f"{type(attack).__name__}")
+            poisons = attack.craft(
+                self.estimator_,
+                X,
+                y,
+                s,
+                n_poison,
+                rng,
+                X_target=X_target,
+                s_target=s_target,
+                groups=groups,
+                protocol=self.protocol,
+                feature_domain=domain,
+                progress=progress,
+            )
         X_poison = poisons.X
         if domain is not None:
             X_poison = domain.project(X_poison).astype(X.dtype)

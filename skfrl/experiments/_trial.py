@@ -164,6 +164,7 @@ def run_paired_trial(
             prefit=True,
             feature_domain=feature_domain,
             random_state=seed + 1000,
+            verbose=0,  # the runner and the demo report progress per cell
         )
         start = time.perf_counter()
         X_res, y_res, s_res = poisoner.fit_resample(

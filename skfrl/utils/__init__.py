@@ -2,6 +2,7 @@
 
 from ._domain import FeatureDomain
 from ._norms import changed_features, perturbation_norms
+from ._progress import show_progress
 from ._seeding import draw_seed, forked_torch_rng
 from ._threads import limit_threads
 from .validation import check_poison_ratio, check_sensitive_features, check_X_y_s
@@ -16,4 +17,5 @@ __all__ = [
     "forked_torch_rng",
     "limit_threads",
     "perturbation_norms",
+    "show_progress",
 ]

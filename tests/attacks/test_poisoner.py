@@ -239,3 +239,21 @@ def test_perturbation_diagnostics(biased_data):
     np.testing.assert_allclose(poisoner.perturbations_, delta)
     np.testing.assert_allclose(poisoner.perturbation_norms_["l2"], 0.1, rtol=1e-4)
     assert poisoner.history_ is None
+
+
+def test_verbose_shows_one_bar_over_theta0_and_crafting(biased_data, capsys):
+    from skfrl.attacks import ENGAttack
+
+    X, y, s = biased_data
+    victim = CFair(max_epochs=1, hidden_layer_sizes=(8,), n_components=4)
+    poisoner = FairRepresentationPoisoner(
+        victim, attack=ENGAttack(max_iter=4), random_state=0, verbose=1
+    )
+    poisoner.fit_resample(X, y, s)
+    err = capsys.readouterr().err
+    assert "training the clean victim θ0" in err
+    assert "ENG crafting: 100%" in err and "4/4" in err
+    assert err.count("\n") == 1  # one bar, redrawn in place, closed once
+    quiet = FairRepresentationPoisoner(victim, attack=ENGAttack(max_iter=4))
+    quiet.set_params(random_state=0).fit_resample(X, y, s)  # verbose=None
+    assert capsys.readouterr().err == ""

@@ -85,9 +85,11 @@ def test_a_search_without_routing_stops_at_the_first_score():
 def test_missing_sensitive_features_with_routing_on_is_a_value_error():
     X, _ = make_data()
     scorer = make_leakage_scorer()
-    with sklearn.config_context(enable_metadata_routing=True):
-        with pytest.raises(ValueError, match="needs sensitive_features"):
-            scorer(DropColumns().fit(X), X)
+    with (
+        sklearn.config_context(enable_metadata_routing=True),
+        pytest.raises(ValueError, match="needs sensitive_features"),
+    ):
+        scorer(DropColumns().fit(X), X)
 
 
 def test_invalid_arguments_are_rejected_at_construction():
