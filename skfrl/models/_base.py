@@ -22,6 +22,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import EpochScoring
 from skorch.dataset import ValidSplit
 
 from ..nn import FRLNet, TensorBatchIterator
@@ -179,8 +180,23 @@ class BaseTorchRepresentation(
             )
         return y_codes
 
+    def _check_callbacks(self):
+        """Reject callbacks that watch a validation score no split will give."""
+        if self.validation_fraction is not None:
+            return
+        for callback in self.callbacks or []:
+            monitor = getattr(callback, "monitor", None)
+            if isinstance(monitor, str) and monitor.startswith("valid"):
+                raise ValueError(
+                    f"callbacks: {type(callback).__name__} monitors {monitor!r}, "
+                    "which only exists with a validation split; pass "
+                    "validation_fraction (e.g. 0.1), or monitor a training "
+                    "score (e.g. monitor='train_loss')."
+                )
+
     def _initialize(self, data, rng):
         """Build ``net_`` with seeded weights and a private shuffling generator."""
+        self._check_callbacks()
         X, _, _ = data
         n_classes = len(self.classes_) if hasattr(self, "classes_") else 0
         with forked_torch_rng(draw_seed(rng)):
@@ -200,7 +216,7 @@ class BaseTorchRepresentation(
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             device=self.device,
-            callbacks=[copy.deepcopy(cb) for cb in self.callbacks or []],
+            callbacks=[_training_copy(cb) for cb in self.callbacks or []],
             train_split=train_split,
             iterator_train=TensorBatchIterator,
             iterator_train__shuffle=True,
@@ -367,3 +383,17 @@ class BaseTorchRepresentation(
         tags.transformer_tags.preserves_dtype = ["float32"]
         tags.target_tags.required = self._requires_y
         return tags
+
+
+def _training_copy(callback):
+    """Return the copy of a user's callback that the net trains with.
+
+    ``EpochScoring`` recomputes its predictions instead of reusing the
+    outputs it cached in training: skorch moves every cached output to the
+    device, and the outputs a model leaves None (no adversary without ``s``,
+    no task head) cannot move.
+    """
+    callback = copy.deepcopy(callback)
+    if isinstance(callback, EpochScoring):
+        callback.use_caching = False
+    return callback

@@ -16,7 +16,10 @@ activation : {{"relu", "tanh", "elu", "leaky_relu"}}, default="relu"
         for one ``random_state`` on CPU only.
     callbacks : list of skorch callbacks, default=None
         Passed to the skorch net (copied), e.g. ``EarlyStopping``,
-        ``ProgressBar`` or ``Checkpoint``.
+        ``ProgressBar`` or ``Checkpoint``. ``EpochScoring("accuracy")``
+        scores the task head's predictions (recomputed in eval mode, not
+        cached); a callback monitoring a ``valid_*`` score needs
+        ``validation_fraction``.
     validation_fraction : float in (0, 1), default=None
         Fraction of the training rows held out as skorch's validation split
         (needed by ``EarlyStopping``); None trains on every row.

@@ -68,6 +68,11 @@ class AdversarialNet(nn.Module):
         """Return the representation ``Z``, shape (batch, n_components)."""
         return self.encoder(X)
 
+    @staticmethod
+    def task_logits(outputs):
+        """Return the task head's logits from the outputs of ``forward``."""
+        return outputs[0]
+
     def forward(self, X: torch.Tensor, s: torch.Tensor | None = None):
         """Return ``(task_logits, adversary_logits)``.
 
@@ -142,6 +147,11 @@ class ConditionalVAENet(nn.Module):
         return torch.randn(
             mean.shape, generator=self._generator, device=mean.device, dtype=mean.dtype
         )
+
+    @staticmethod
+    def task_logits(outputs):
+        """Return the task head's logits from the outputs of ``forward``."""
+        return outputs[4]
 
     def forward(self, X: torch.Tensor, s: torch.Tensor | None = None):
         """Return ``(X, reconstruction, mean, log_var, task_logits)``."""

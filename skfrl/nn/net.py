@@ -9,6 +9,7 @@ training set lives on the device as tensors and every batch is one
 import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
+from skorch.utils import to_device
 from torch.utils.data import Subset
 
 __all__ = ["FRLNet", "TensorBatchIterator"]
@@ -117,6 +118,41 @@ class FRLNet(NeuralNet):
         ):
             return self.module_(**x)
         return super().infer(x, **fit_params)
+
+    def forward_iter(self, X, training=False, device="cpu"):
+        """Yield the module's outputs batch by batch, as skorch does.
+
+        Outputs the module leaves None (no adversary without ``s``, no task
+        head) stay None instead of failing skorch's move to ``device``.
+        """
+        for batch in self.get_iterator(self.get_dataset(X), training=training):
+            outputs = self.evaluation_step(batch, training=training)
+            if isinstance(outputs, tuple):
+                yield tuple(
+                    None if out is None else to_device(out, device) for out in outputs
+                )
+            else:
+                yield to_device(outputs, device)
+
+    def predict(self, X):
+        """Return the task head's class codes, in eval mode.
+
+        What skorch's ``EpochScoring("accuracy")`` and sklearn's classifier
+        scorers score, against the class codes the net trains on. Needs a
+        module with ``task_logits(outputs)`` and a task head (its
+        ``classifier``).
+        """
+        task_logits = getattr(self.module_, "task_logits", None)
+        if task_logits is None or getattr(self.module_, "classifier", None) is None:
+            raise ValueError(
+                f"{type(self.module_).__name__} has no task head, so there is no "
+                "prediction to score (e.g. ICVAE(supervised=False)); give "
+                "EpochScoring a callable scoring(net, X, y) instead of a "
+                "classifier metric."
+            )
+        # forward_iter: EpochScoring swaps in the outputs it cached in training
+        logits = [task_logits(out) for out in self.forward_iter(X, training=False)]
+        return torch.cat(logits).argmax(dim=1).cpu().numpy()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Return the criterion's scalar loss for one batch."""

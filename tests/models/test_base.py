@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 import sklearn
 import torch
+from numpy.testing import assert_array_equal
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 
 from skfrl.base import DifferentiableEncoder
 from skfrl.models import ICVAE, AdvFRL, CFair, SupervisedEncoder
@@ -327,6 +328,43 @@ def test_early_stopping_stops_before_max_epochs(biased_data):
     assert model.n_iter_ == len(model.net_.history) < 10
     assert "valid_loss" in model.net_.history[-1]
     assert callbacks[0].misses_ == 0  # the estimator trained a copy
+
+
+def test_validation_callbacks_without_a_split_say_what_to_pass(biased_data):
+    X, y, s = biased_data
+    model = MODELS["cfair"](max_epochs=3, callbacks=[EarlyStopping()])
+    with pytest.raises(ValueError, match="monitors 'valid_loss'.*validation_fraction"):
+        model.fit(X, y, sensitive_features=s)
+    model.set_params(callbacks=[EarlyStopping(monitor="train_loss")])
+    assert model.fit(X, y, sensitive_features=s).n_iter_ >= 1
+
+
+@pytest.mark.parametrize("name", ["cfair", "advfrl", "icvae_s", "supervised"])
+@pytest.mark.parametrize("on_train", [False, True])
+def test_epoch_scoring_accuracy_scores_the_task_head(name, on_train, biased_data):
+    X, y, s = biased_data
+    scoring = EpochScoring("accuracy", lower_is_better=False, on_train=on_train)
+    model = MODELS[name](
+        max_epochs=2, validation_fraction=0.25, callbacks=[scoring]
+    ).fit(X, y, sensitive_features=s)
+    scores = model.net_.history[:, "accuracy"]
+    assert len(scores) == 2 and all(0 <= a <= 1 for a in scores)
+    # predict is the task head's argmax in eval mode
+    logits = model.net_.module_.task_logits(
+        model.net_.module_.eval()(torch.as_tensor(X))
+    )
+    expected = logits.argmax(dim=1).numpy()
+    assert_array_equal(model.net_.predict({"X": torch.as_tensor(X)}), expected)
+
+
+def test_epoch_scoring_without_a_task_head_says_what_to_pass(biased_data):
+    X, y, s = biased_data
+    scoring = EpochScoring("accuracy", lower_is_better=False)
+    model = ICVAE(
+        supervised=False, max_epochs=1, validation_fraction=0.25, callbacks=[scoring]
+    )
+    with pytest.raises(ValueError, match="no task head.*callable scoring"):
+        model.fit(X, y, sensitive_features=s)
 
 
 def test_progress_bar_with_verbose(biased_data, capsys):
