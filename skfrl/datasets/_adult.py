@@ -111,7 +111,7 @@ def _encode(df):
 
 
 @validate_params(
-    {**FETCH_CONSTRAINTS, "sensitive_attribute": [StrOptions({"sex", "race"})]},
+    FETCH_CONSTRAINTS | {"sensitive_attribute": [StrOptions({"sex", "race"})]},
     prefer_skip_nested_validation=True,
 )
 def fetch_adult(

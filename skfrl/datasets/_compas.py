@@ -51,7 +51,7 @@ def _read_compas(data_home, download_if_missing):
 
 
 @validate_params(
-    {**FETCH_CONSTRAINTS, "sensitive_attribute": [StrOptions({"race", "sex"})]},
+    FETCH_CONSTRAINTS | {"sensitive_attribute": [StrOptions({"race", "sex"})]},
     prefer_skip_nested_validation=True,
 )
 def fetch_compas(

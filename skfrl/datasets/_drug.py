@@ -65,8 +65,8 @@ def _read_drug(data_home, download_if_missing):
 
 
 @validate_params(
-    {
-        **FETCH_CONSTRAINTS,
+    FETCH_CONSTRAINTS
+    | {
         "drug": [StrOptions(set(_DRUGS))],
         "sensitive_attribute": [StrOptions({"gender", "ethnicity"})],
     },

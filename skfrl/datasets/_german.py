@@ -54,7 +54,7 @@ def _read_german(data_home):
 
 
 @validate_params(
-    {**FETCH_CONSTRAINTS, "age_threshold": [Interval(Real, None, None, closed="both")]},
+    FETCH_CONSTRAINTS | {"age_threshold": [Interval(Real, None, None, closed="both")]},
     prefer_skip_nested_validation=True,
 )
 def fetch_german(

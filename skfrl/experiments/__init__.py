@@ -7,6 +7,7 @@ from ._display import (
     FeatureChangeDisplay,
     LeakageVsRatioDisplay,
 )
+from ._estimate import estimate_cell_seconds
 from ._grid import expand_grid
 from ._poisoned_training import HeldOutSplit, poisoned_victim_leakage
 from ._report import write_report
@@ -22,6 +23,7 @@ __all__ = [
     "HeldOutSplit",
     "LeakageVsRatioDisplay",
     "check_config",
+    "estimate_cell_seconds",
     "expand_grid",
     "get_preset",
     "load_config",

@@ -72,8 +72,8 @@ def _add_run(subparsers):
     parser.add_argument(
         "--preset",
         choices=["quick", "paper"],
-        help="a named configuration: 'quick' (German, CFair, ENG, minutes on "
-        "2 cores) or 'paper' (Adult and German, 4 victims, 6 attacks, 3 "
+        help="a named configuration: 'quick' (German, CFair, ENG, about 20 s on "
+        "one core) or 'paper' (Adult and German, 4 victims, 6 attacks, 3 "
         "ratios, 5 seeds)",
     )
     parser.add_argument(

@@ -15,8 +15,8 @@ from numbers import Integral, Real
 from pathlib import Path
 
 from ..utils._param_validation import validate_estimator_params
-from ._catalogue import ATTACKS, DATASETS, STRONG_PROBES, VICTIMS
 from ._presets import PRESETS, preset
+from .catalogue import ATTACKS, DATASETS, STRONG_PROBES, VICTIMS
 
 __all__ = [
     "ExperimentConfig",
@@ -101,7 +101,7 @@ def get_preset(name):
     ----------
     name : {"quick", "paper"}
         ``"quick"``: German, CFair (20 epochs), duplicates, ENG and flipped-s
-        copies at 10 %, 3 seeds, fine-tuning; minutes on 2 cores.
+        copies at 10 %, 3 seeds, fine-tuning; about 20 s on one core.
         ``"paper"``: Adult and German × CFair, CFair-EO, ICVAE-S, ICVAE-US ×
         ENG, RAA, NRAA, duplicates, flipped-s copies, random noise × 5, 10
         and 15 % × 5 seeds, fine-tuning.

@@ -4,8 +4,8 @@ import pandas as pd
 
 from ..metrics import delta_bce, sensitive_entropy
 from ..utils import limit_threads
-from ._catalogue import ATTACKS, DATASETS, VICTIMS
 from ._trial import run_paired_trial
+from .catalogue import ATTACKS, DATASETS, VICTIMS
 
 __all__ = ["DEMO_DATASETS", "run_demo"]
 

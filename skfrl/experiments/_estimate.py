@@ -2,33 +2,71 @@
 
 import numpy as np
 
-from ._catalogue import ATTACKS, DATASETS, DEFAULT_PROBE, PROBES, VICTIMS
+from ._store import cell_id
+from .catalogue import (
+    ATTACKS,
+    CONDITION_SECONDS,
+    DATASETS,
+    DEFAULT_PROBE,
+    PROBES,
+    VICTIMS,
+)
 
-__all__ = ["describe_plan", "estimate_cell_seconds", "format_duration"]
+__all__ = [
+    "RemainingTime",
+    "describe_plan",
+    "estimate_cell_seconds",
+    "format_duration",
+]
 
 
 def estimate_cell_seconds(cell):
-    """Return the estimated seconds of one cell on one thread."""
+    """Return the estimated seconds of one cell on one thread.
+
+    From the costs in :mod:`skfrl.experiments.catalogue`, which
+    ``benchmarks/bench_cell_costs.py`` measures and checks against real
+    cells.
+
+    Parameters
+    ----------
+    cell : dict
+        One cell of :func:`expand_grid`.
+
+    Returns
+    -------
+    seconds : float
+
+    Examples
+    --------
+    >>> from skfrl.experiments import estimate_cell_seconds, expand_grid, get_preset
+    >>> cells = expand_grid(get_preset("quick"))
+    >>> 0 < estimate_cell_seconds(cells[0]) < 600
+    True
+    """
     n_rows = DATASETS[cell["dataset"]].n_rows
-    n_train = (1 - cell["target_fraction"]) * n_rows
-    n_target = cell["target_fraction"] * n_rows
+    n_train = round((1 - cell["target_fraction"]) * n_rows)
+    n_target = n_rows - n_train
+    n_poison = max(1, round(cell["poison_ratio"] * n_train))
     entry = VICTIMS[cell["victim"]]
     max_epochs = entry.build(cell["victim_params"]).max_epochs
-    overhead, per_row = entry.epoch_seconds
-    epoch = overhead + per_row * n_train
-    n_conditions = 1 + len(cell["attacks"])  # clean, then every attack
-    epochs = max_epochs + n_conditions * cell["n_epochs"]
+    attacks = cell["attacks"]
+    # θ0, then every condition trained on; the attacks' sets hold the poisons
+    seconds = max_epochs * entry.epoch_cost(n_train)
+    seconds += cell["n_epochs"] * entry.epoch_cost(n_train)
+    seconds += len(attacks) * cell["n_epochs"] * entry.epoch_cost(n_train + n_poison)
     probe = sum(
         PROBES[name].seconds[0] + PROBES[name].seconds[1] * n_target
         for name in (DEFAULT_PROBE, *cell["strong_probes"])
     )
-    craft = 0.0
-    for name in cell["attacks"]:
+    seconds += (1 + len(attacks)) * (cell["n_average"] * probe + CONDITION_SECONDS)
+    for name in attacks:
         craft_seconds = ATTACKS[name].craft_seconds
         if craft_seconds is not None:
             attack = ATTACKS[name].build(cell["attack_params"].get(name))
-            craft += craft_seconds(attack, cell["protocol"], entry, max_epochs, n_train)
-    return epoch * epochs + probe * n_conditions * cell["n_average"] + craft
+            seconds += craft_seconds(
+                attack, cell["protocol"], entry, max_epochs, n_train, n_poison
+            )
+    return seconds
 
 
 def describe_plan(config, cells, todo, n_workers):
@@ -45,6 +83,52 @@ def describe_plan(config, cells, todo, n_workers):
         f"{n_workers} worker(s); estimated {format_duration(wall)} "
         f"(~{format_duration(np.mean(seconds))} per cell)."
     )
+
+
+class RemainingTime:
+    """The remaining time of a run, calibrated on the cells already finished.
+
+    The catalogue's costs are measured on one machine; on another, or on a
+    busy one, every cell is off by a similar factor. After each finished
+    cell, the estimate of the cells still to run is scaled by the ratio of
+    the finished cells' measured seconds to their estimate.
+
+    Parameters
+    ----------
+    cells : list of dict
+        The cells to run.
+    n_workers : int
+        Cells running at once.
+    """
+
+    def __init__(self, cells, n_workers):
+        self._remaining = {cell_id(cell): estimate_cell_seconds(cell) for cell in cells}
+        self._measured = self._estimated = 0.0
+        self._width = max(1, n_workers)
+
+    def finished(self, cell, seconds):
+        """Record that ``cell`` took ``seconds``."""
+        self._estimated += self._remaining.pop(cell_id(cell))
+        self._measured += seconds
+
+    @property
+    def factor(self):
+        """Measured over estimated seconds of the finished cells (1 before any)."""
+        return self._measured / self._estimated if self._estimated else 1.0
+
+    def seconds(self):
+        """Return the calibrated wall-clock seconds still to go."""
+        remaining = list(self._remaining.values())
+        if not remaining:
+            return 0.0
+        return self.factor * max(sum(remaining) / self._width, max(remaining))
+
+    def describe(self):
+        """Return e.g. ``"~12 min left (cells take 0.8x the estimate)"``."""
+        return (
+            f"~{format_duration(self.seconds())} left (cells take "
+            f"{self.factor:.2g}x the estimate)"
+        )
 
 
 def format_duration(seconds):

@@ -20,9 +20,8 @@ from tqdm.auto import tqdm
 from .. import __version__
 from ..metrics import delta_bce
 from ..utils import limit_threads
-from ._catalogue import ATTACKS, VICTIMS, load_dataset
 from ._config import load_config
-from ._estimate import describe_plan
+from ._estimate import RemainingTime, describe_plan
 from ._grid import expand_grid
 from ._schema import COLUMNS, strong_probe_columns
 from ._store import (
@@ -34,6 +33,7 @@ from ._store import (
     write_meta,
 )
 from ._trial import run_paired_trial
+from .catalogue import ATTACKS, VICTIMS, load_dataset
 
 __all__ = ["run_experiment"]
 
@@ -114,9 +114,12 @@ def _run_cells(todo, out, n_jobs, backend, scheduler, verbose, config, cells):
         if verbose:
             print(describe_plan(config, cells, todo, n_workers), flush=True)
         jobs = (joblib.delayed(run_cell)(cell) for cell in todo)
+        eta = RemainingTime(todo, n_workers)
         with tqdm(total=len(todo), unit="cell", disable=not verbose) as bar:
             for cell, records in parallel(jobs):
                 write_cell(out, cell, records)
+                eta.finished(cell, records[0]["cell_seconds"])
+                bar.set_postfix_str(eta.describe(), refresh=False)
                 bar.update()
                 if verbose:
                     bar.write(_cell_line(records))

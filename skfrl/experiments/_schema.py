@@ -5,7 +5,7 @@ the duplicates control; each attack is a condition, in catalogue order after
 ``"clean"`` and ``"duplicate"``.
 """
 
-from ._catalogue import ATTACKS, STRONG_PROBES
+from .catalogue import ATTACKS, STRONG_PROBES
 
 __all__ = [
     "COLUMNS",

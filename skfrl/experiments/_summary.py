@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 
-from ._catalogue import STRONG_PROBES
 from ._schema import (
     CONDITIONS,
     LEAKAGE_METRICS,
@@ -12,6 +11,7 @@ from ._schema import (
     UTILITY_METRICS,
     strong_probe_columns,
 )
+from .catalogue import STRONG_PROBES
 
 __all__ = ["condition_order", "summarise", "summary_to_markdown"]
 

@@ -1,5 +1,7 @@
 """One tidy record of leakage, utility and fairness for a fitted representation."""
 
+from __future__ import annotations  # help() shows ArrayLike, not its expansion
+
 from numbers import Integral
 
 import pandas as pd

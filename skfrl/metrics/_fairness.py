@@ -4,6 +4,8 @@ skfrl computes no fairness metric itself: fairlearn's ``MetricFrame``,
 ``demographic_parity_difference`` and ``equalized_odds_difference`` do.
 """
 
+from __future__ import annotations  # help() shows ArrayLike, not its expansion
+
 from fairlearn.metrics import (
     MetricFrame,
     demographic_parity_difference,

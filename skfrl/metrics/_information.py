@@ -4,6 +4,8 @@ The Fisher discriminant (FLD) score, the closed-form separation of the two
 groups' means that ENG maximises, and a kNN estimate of ``I(Z; s)``.
 """
 
+from __future__ import annotations  # help() shows ArrayLike, not its expansion
+
 import warnings
 from numbers import Integral, Real
 
@@ -20,7 +22,7 @@ from ._leakage import _Z_S_CONSTRAINTS, _check_Z_s
 
 
 @validate_params(
-    {**_Z_S_CONSTRAINTS, "ridge": [Interval(Real, 0, None, closed="left")]},
+    _Z_S_CONSTRAINTS | {"ridge": [Interval(Real, 0, None, closed="left")]},
     prefer_skip_nested_validation=True,
 )
 def fld_score(Z: ArrayLike, sensitive_features: ArrayLike, *, ridge=1e-4) -> float:
@@ -94,8 +96,8 @@ def _solve_psd(A, b):
 
 
 @validate_params(
-    {
-        **_Z_S_CONSTRAINTS,
+    _Z_S_CONSTRAINTS
+    | {
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     },

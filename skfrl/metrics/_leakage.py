@@ -5,6 +5,8 @@ Probe metrics (cross-validated BCE, AUC, accuracy of a classifier of ``s`` from
 The model-free measures are in ``_information.py``.
 """
 
+from __future__ import annotations  # help() shows ArrayLike, not its expansion
+
 from numbers import Integral
 
 import numpy as np

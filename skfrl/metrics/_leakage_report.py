@@ -1,5 +1,7 @@
 """The leakage table of a representation: every probe, with intervals."""
 
+from __future__ import annotations  # help() shows ArrayLike, not its expansion
+
 from numbers import Integral
 
 import numpy as np

@@ -5,6 +5,8 @@ poisoner ``p``: ``X_original = X[p.sample_indices_[p.poison_mask_]]`` and
 ``X_poisoned = X_res[p.poison_mask_]``.
 """
 
+from __future__ import annotations  # help() shows ArrayLike, not its expansion
+
 from numbers import Real
 
 import numpy as np
@@ -80,7 +82,7 @@ def perturbation_stats(
 
 
 @validate_params(
-    {**_PAIR_CONSTRAINTS, "feature_names": ["array-like", None]},
+    _PAIR_CONSTRAINTS | {"feature_names": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
 def feature_change_frequency(

@@ -22,7 +22,10 @@ class CFair(BaseTorchRepresentation):
     Parameters
     ----------
     n_components : int, default=60
-        Width of the representation ``Z``.
+        Width of the representation ``Z``. 60, not the 8 of the other
+        models, is the width of Zhao et al.'s Adult network, and every CFair
+        number in skfrl's docs was measured with it; compare models at equal
+        widths (``benchmarks/bench_models.py`` does).
     hidden_layer_sizes : tuple of int, default=(60,)
         Hidden widths of the encoder; with the post-ReLU ``Z`` layer the
         classifier network has two hidden layers, as in Zhao et al.

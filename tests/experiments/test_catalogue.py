@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from skfrl.attacks import ATTACK_NAMES, BaseAttack
-from skfrl.experiments import _catalogue as catalogue
-from skfrl.experiments import check_config, expand_grid, run_experiment
-from skfrl.experiments._catalogue import (
+from skfrl.experiments import catalogue, check_config, expand_grid, run_experiment
+from skfrl.experiments._estimate import estimate_cell_seconds
+from skfrl.experiments._schema import COLUMNS, CONDITIONS, LABELS, LEAKAGE_METRICS
+from skfrl.experiments.catalogue import (
     ATTACKS,
     DATASETS,
     PROBES,
@@ -17,8 +18,6 @@ from skfrl.experiments._catalogue import (
     VictimEntry,
     load_dataset,
 )
-from skfrl.experiments._estimate import estimate_cell_seconds
-from skfrl.experiments._schema import COLUMNS, CONDITIONS, LABELS, LEAKAGE_METRICS
 from skfrl.metrics import PROBE_NAMES
 from skfrl.models import CFair
 

@@ -136,7 +136,7 @@ def test_load_config_reads_toml_and_presets(tmp_path):
 
 
 def test_toml_lists_become_tuples_for_the_victim():
-    from skfrl.experiments._catalogue import VICTIMS
+    from skfrl.experiments.catalogue import VICTIMS
 
     victim = VICTIMS["cfair"].build({"hidden_layer_sizes": [8, 4]})
     assert isinstance(victim, CFair) and victim.hidden_layer_sizes == (8, 4)

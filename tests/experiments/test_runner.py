@@ -170,3 +170,20 @@ def test_runner_records_the_strong_probe_and_feasible_poisons(tiny_run):
     eng = results[results["condition"] == "eng"]
     assert (eng["fields"] <= eng["l0"]).all()
     assert all('"feature_domain": "infer"' in c for c in results["cell_config"])
+
+
+def test_remaining_time_is_calibrated_on_finished_cells(tiny_config):
+    from skfrl.experiments._estimate import RemainingTime
+
+    cells = expand_grid(check_config(tiny_config()))
+    estimates = [estimate_cell_seconds(cell) for cell in cells]
+    eta = RemainingTime(cells, n_workers=1)
+    assert eta.factor == 1.0
+    assert eta.seconds() == pytest.approx(sum(estimates))
+    eta.finished(dict(cells[0]), 2 * estimates[0])  # a copy, as from a worker
+    assert eta.factor == pytest.approx(2.0)
+    assert eta.seconds() == pytest.approx(2 * sum(estimates[1:]))
+    assert "left (cells take 2x the estimate)" in eta.describe()
+    for cell in cells[1:]:
+        eta.finished(cell, 1.0)
+    assert eta.seconds() == 0.0

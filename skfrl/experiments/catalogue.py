@@ -6,8 +6,9 @@ estimate, the dataset loader and the report's columns. Adding a victim, a
 dataset, an attack or a probe to the runner is adding one entry here (see
 the contributor guide, "Add a victim in one place").
 
-Costs are seconds on one CPU thread, fitted to cells of German and of
-Adult's size measured on a shared 2-core machine.
+Costs are seconds on one CPU thread, measured by
+``benchmarks/bench_cell_costs.py`` on German's and Adult's training sets;
+a running grid rescales them by what its finished cells took.
 """
 
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ from ..models import ICVAE, AdvFRL, CFair, SupervisedEncoder
 
 __all__ = [
     "ATTACKS",
+    "CONDITION_SECONDS",
     "DATASETS",
     "DEFAULT_PROBE",
     "PROBES",
@@ -65,12 +67,17 @@ class VictimEntry:
     name: str
     estimator: type
     params: Mapping = field(default_factory=dict)
-    epoch_seconds: tuple = (0.07, 7e-6)
+    epoch_seconds: tuple = (0.002, 4.2e-6)
     craft_factor: float = 1.0
 
     def build(self, params=None):
         """Return the unfitted victim with the configured ``params`` set."""
         return self.estimator(**self.params).set_params(**_as_tuples(params or {}))
+
+    def epoch_cost(self, n_rows):
+        """Return the estimated seconds of one training epoch on ``n_rows``."""
+        overhead, per_row = self.epoch_seconds
+        return overhead + per_row * n_rows
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,10 @@ class AttackEntry:
     name : str
         The alias, also the condition's name in the results.
     craft_seconds : callable or None
-        ``craft_seconds(attack, protocol, victim_entry, max_epochs, n_train)``
-        estimates the crafting time against a victim (its entry, its
-        ``max_epochs``) trained on ``n_train`` rows; None: negligible.
+        ``craft_seconds(attack, protocol, victim_entry, max_epochs, n_train,
+        n_poison)`` estimates the time to craft ``n_poison`` poisons against
+        a victim (its entry, its ``max_epochs``) trained on ``n_train``
+        rows; None: negligible.
     """
 
     name: str
@@ -147,42 +155,52 @@ def _synthetic(as_frame=False):
     )
 
 
-# one ENG step: fixed overhead and seconds per training row, on CFair
-_ENG_STEP_SECONDS = (0.005, 8e-7)
+#: measuring one condition besides its probes and epochs: the downstream
+#: classifier and fairness report, the poisoner's set-up (German cells)
+CONDITION_SECONDS = 0.4
+
+# one ENG matching step on CFair: fixed overhead and seconds per poison, and
+# what a craft costs besides its steps (feature domain, target gradient)
+_ENG_STEP_SECONDS = (0.0, 8e-6)
+_ENG_FIXED_SECONDS = 0.25
 
 
-def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train):
-    """Estimate the matching steps on every surrogate and their training."""
+def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train, n_poison):
+    """Estimate ENG's matching steps, its surrogates and its look-ahead copies."""
     settings = attack.resolved_params(protocol)
     epochs = settings["match_epochs"]
-    # matched at once: θ0 or its look-ahead copies, and the other seeds
+    # every step matches on θ0 or its look-ahead copies, and on the other seeds
     n_models = len(epochs) + settings["n_surrogates"] - 1
-    step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_train
+    step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison
     seconds = settings["max_iter"] * settings["n_init"] * n_models * step
-    seconds *= victim_entry.craft_factor
-    overhead, per_row = victim_entry.epoch_seconds
-    extra_epochs = (settings["n_surrogates"] - 1) * max_epochs + epochs[-1]
-    return seconds + extra_epochs * (overhead + per_row * n_train)
+    seconds = _ENG_FIXED_SECONDS + seconds * victim_entry.craft_factor
+    seconds += (
+        (settings["n_surrogates"] - 1) * max_epochs * victim_entry.epoch_cost(n_train)
+    )
+    return seconds + epochs[-1] * victim_entry.epoch_cost(n_train + n_poison)
 
 
 def _index(*entries):
     return {entry.name: entry for entry in entries}
 
 
-#: victim name -> entry
+#: victim name -> entry; costs measured by benchmarks/bench_cell_costs.py
+#: (2026-12-02, one thread, Adult and German training sets)
 VICTIMS = _index(
-    VictimEntry("cfair", CFair),
-    VictimEntry("cfair_eo", CFair, {"class_weight": None}),
-    VictimEntry("advfrl", AdvFRL, epoch_seconds=(0.07, 8.5e-6)),
-    VictimEntry("icvae_s", ICVAE, epoch_seconds=(0.15, 7e-5), craft_factor=2.5),
+    VictimEntry("cfair", CFair, epoch_seconds=(0.002, 4.2e-6)),
+    VictimEntry(
+        "cfair_eo", CFair, {"class_weight": None}, epoch_seconds=(0.002, 4.2e-6)
+    ),
+    VictimEntry("advfrl", AdvFRL, epoch_seconds=(0.002, 5.6e-6), craft_factor=0.95),
+    VictimEntry("icvae_s", ICVAE, epoch_seconds=(0.002, 8.2e-6), craft_factor=1.2),
     VictimEntry(
         "icvae_us",
         ICVAE,
         {"supervised": False},
-        epoch_seconds=(0.15, 7e-5),
-        craft_factor=2.5,
+        epoch_seconds=(0.002, 7.5e-6),
+        craft_factor=1.2,
     ),
-    VictimEntry("supervised", SupervisedEncoder, epoch_seconds=(0.05, 7e-6)),
+    VictimEntry("supervised", SupervisedEncoder, epoch_seconds=(0.0015, 3.5e-6)),
 )
 
 #: dataset name -> entry
