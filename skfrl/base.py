@@ -7,13 +7,14 @@ protocol below; the fine-tuning threat model also needs ``partial_fit``.
 """
 
 from abc import abstractmethod
+from dataclasses import dataclass, field, fields
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
+from sklearn.utils import InputTags, Tags, check_random_state
 
-from .utils import check_X_y_s
+from .utils import check_sensitive_features, check_X_y_s
 from .utils.validation import split_sensitive_columns
 
 __all__ = [
@@ -113,6 +114,31 @@ def _concat_rows(original, new_rows):
     )
 
 
+@dataclass(slots=True)
+class SamplerInputTags(InputTags):
+    """scikit-learn's input tags plus imbalanced-learn's ``dataframe``.
+
+    imbalanced-learn's sampler checks read ``input_tags.dataframe``; skfrl
+    declares it without importing imbalanced-learn.
+    """
+
+    dataframe: bool = True
+
+
+@dataclass(slots=True)
+class SamplerTags:
+    """imbalanced-learn's sampler tags: ``sample_indices_`` is set by the fit."""
+
+    sample_indices: bool = True
+
+
+@dataclass(slots=True)
+class PoisonerTags(Tags):
+    """scikit-learn's tags with imbalanced-learn's ``sampler_tags``."""
+
+    sampler_tags: SamplerTags = field(default_factory=SamplerTags)
+
+
 class BasePoisoner(BaseEstimator):
     """Base class of samplers that append poisoning rows to a training set.
 
@@ -174,18 +200,22 @@ class BasePoisoner(BaseEstimator):
         s_res : array-like of shape (n_samples + `n_poison_`,)
             Explicit mode only: ``s`` followed by the poisons' groups.
         """
-        if self.sensitive_feature_ids is None and sensitive_features is None:
+        X_features, s, feature_mask = split_sensitive_columns(
+            X, self.sensitive_feature_ids, sensitive_features
+        )
+        X32, y_arr, _, _ = check_X_y_s(X_features, y)  # X first, as sklearn's
+        if y_arr is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None; pass the task labels."
+            )
+        if s is None:
             raise ValueError(
                 "sensitive_features is required: pass it as the third argument of "
                 "fit_resample, or set sensitive_feature_ids to read it from columns "
                 "of X."
             )
-        X_features, s, feature_mask = split_sensitive_columns(
-            X, self.sensitive_feature_ids, sensitive_features
-        )
-        X32, y_arr, s_codes, groups = check_X_y_s(
-            X_features, y, s, y_required=True, s_required=True
-        )
+        s_codes, groups = check_sensitive_features(s, n_samples=len(X32))
         names = getattr(X_features, "columns", None)
         if names is not None:
             self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -217,6 +247,16 @@ class BasePoisoner(BaseEstimator):
     @abstractmethod
     def _fit_resample(self, X, y, s, rng, *, groups, **fit_params):
         """Return ``(X_poison, y_poison, s_poison_codes, base_indices)``."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        values = {f.name: getattr(tags, f.name) for f in fields(tags)}
+        input_tags = {
+            f.name: getattr(tags.input_tags, f.name) for f in fields(InputTags)
+        }
+        values["input_tags"] = SamplerInputTags(**input_tags)
+        return PoisonerTags(**values)
 
     def _restore_precision(self, X_poison, X_features, base_indices):
         """Return the poisons at the precision of the caller's ``X``.

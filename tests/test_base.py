@@ -226,7 +226,7 @@ def test_s_must_be_given_one_way():
 def test_bad_data_is_rejected_before_crafting():
     frame = records()
     X, y = frame[["age", "income"]], frame["age"] % 2
-    with pytest.raises(ValueError, match="y is required"):
+    with pytest.raises(ValueError, match="AppendRowZero requires y to be passed"):
         AppendRowZero().fit_resample(X, None, frame["sex"])
     with pytest.raises(
         ValueError, match="sensitive_features has 7 samples but X has 8"

@@ -405,11 +405,6 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             )
         return X_target, codes
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        return tags
-
 
 def _show(value):
     """Format a record's value: levels as they are, numbers to 4 digits."""

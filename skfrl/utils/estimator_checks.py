@@ -23,6 +23,7 @@ __all__ = [
     "check_poisoner_outputs",
     "check_poisoner_pandas",
     "check_poisoner_sensitive_arguments",
+    "expected_failed_checks",
 ]
 
 
@@ -204,3 +205,101 @@ def check_poisoner(poisoner, X, y, s):
         check_poisoner_sensitive_arguments,
     ):
         check(poisoner, X, y, s)
+
+
+_NEEDS_S = (
+    "fit_resample needs the binary sensitive attribute s, which the check's "
+    "generated (X, y) lacks; check_poisoner runs this convention with s"
+)
+_NOT_BALANCING = (
+    "a poisoner appends poisons to every class instead of balancing them: it "
+    "has no sampling_strategy"
+)
+#: sklearn's and imbalanced-learn's checks a poisoner fails by design
+_POISONER_FAILURES = {
+    **dict.fromkeys(
+        (
+            "check_dict_unchanged",
+            "check_dont_overwrite_parameters",
+            "check_dtype_object",
+            "check_estimators_dtypes",
+            "check_estimators_fit_returns_self",
+            "check_estimators_nan_inf",
+            "check_estimators_overwrite_params",
+            "check_estimators_pickle",
+            "check_f_contiguous_array_estimator",
+            "check_fit2d_1feature",
+            "check_fit2d_1sample",
+            "check_fit2d_predict1d",
+            "check_fit_check_is_fitted",
+            "check_fit_idempotent",
+            "check_fit_score_takes_y",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_n_features_in",
+            "check_n_features_in_after_fitting",
+            "check_pipeline_consistency",
+            "check_positive_only_tag_during_fit",
+            "check_readonly_memmap_input",
+            "check_sample_weight_equivalence_on_dense_data",
+            "check_samplers_2d_target",
+            "check_samplers_fit",
+            "check_samplers_list",
+            "check_samplers_multiclass_ova",
+            "check_samplers_pandas",
+            "check_samplers_preserve_dtype",
+            "check_samplers_sample_indices",
+            "check_sampler_get_feature_names_out",
+            "check_sampler_get_feature_names_out_pandas",
+        ),
+        _NEEDS_S,
+    ),
+    **dict.fromkeys(
+        (
+            "check_samplers_fit_resample",
+            "check_samplers_one_label",
+        ),
+        _NOT_BALANCING,
+    ),
+    "check_samplers_pandas_sparse": (
+        "dense X only: the attacks craft poisons by gradients on dense rows "
+        "(sparse input is a clear TypeError)"
+    ),
+}
+
+
+def expected_failed_checks(poisoner):
+    """Return the scikit-learn and imbalanced-learn checks a poisoner fails, and why.
+
+    For ``expected_failed_checks=`` of
+    :func:`sklearn.utils.estimator_checks.parametrize_with_checks` and of
+    imbalanced-learn's: the generic checks call ``fit_resample(X, y)`` on
+    generated data without a sensitive attribute, and imbalanced-learn's
+    expect class balancing. :func:`check_poisoner` runs the conventions that
+    do apply (containers, dtypes, ``sample_indices_``, determinism, column
+    mode) with ``s``.
+
+    Parameters
+    ----------
+    poisoner : BasePoisoner
+        The poisoner under test.
+
+    Returns
+    -------
+    failures : dict of str to str
+        Check name to the reason it fails.
+
+    Examples
+    --------
+    >>> from skfrl.attacks import FairRepresentationPoisoner
+    >>> from skfrl.models import CFair
+    >>> from skfrl.utils.estimator_checks import expected_failed_checks
+    >>> failures = expected_failed_checks(FairRepresentationPoisoner(CFair()))
+    >>> failures["check_samplers_fit_resample"][:30]
+    'a poisoner appends poisons to '
+    """
+    if not is_poisoner(poisoner):
+        raise TypeError(
+            f"expected_failed_checks needs a poisoner; got {type(poisoner).__name__}."
+        )
+    return dict(_POISONER_FAILURES)

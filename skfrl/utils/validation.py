@@ -141,13 +141,7 @@ def check_X_y_s(
     s_codes : ndarray of shape (n_samples,), dtype=int64, or None
     groups : ndarray of shape (2,) or None
     """
-    if y_required and y is None:
-        raise ValueError("y is required but got None; pass the task labels.")
-    if s_required and sensitive_features is None:
-        raise ValueError(
-            "sensitive_features is required but got None; pass the sensitive "
-            "attribute s, one binary group label per row of X."
-        )
+    # X first, so that its errors read as scikit-learn's everywhere
     try:
         if estimator is not None:
             X = validate_data(estimator, X, reset=reset, dtype=np.float32)
@@ -160,6 +154,17 @@ def check_X_y_s(
             f"X must be numeric; {exc}. Encode categorical columns first, e.g. "
             "with a OneHotEncoder."
         ) from exc
+    if y_required and y is None:
+        owner = "This estimator" if estimator is None else type(estimator).__name__
+        raise ValueError(
+            f"{owner} requires y to be passed, but the target y is None; pass "
+            "the task labels."
+        )
+    if s_required and sensitive_features is None:
+        raise ValueError(
+            "sensitive_features is required but got None; pass the sensitive "
+            "attribute s, one binary group label per row of X."
+        )
     if y is not None:
         y = column_or_1d(y, warn=True)
         if len(y) != X.shape[0]:
@@ -269,6 +274,11 @@ def split_sensitive_columns(X, sensitive_feature_ids, sensitive_features=None):
     """
     if sensitive_feature_ids is None:
         return X, sensitive_features, None
+    if np.ndim(X) != 2:
+        raise ValueError(
+            f"Expected a 2D array X with s in some of its columns, got an array "
+            f"with {np.ndim(X)} dimension(s) instead."
+        )
     if sensitive_features is not None:
         raise ValueError(
             "Got both sensitive_features and sensitive_feature_ids; give s one "

@@ -186,7 +186,7 @@ def test_check_X_y_s_records_and_checks_feature_names_on_an_estimator():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"y_required": True}, "y is required"),
+        ({"y_required": True}, "requires y to be passed, but the target y is None"),
         ({"y": [0, 1, 0], "s_required": True}, "sensitive_features is required"),
         ({"y": [0, 1]}, "y has 2 samples but X has 3"),
         ({"y": [0.0, np.nan, 1.0]}, "y contains NaN"),
