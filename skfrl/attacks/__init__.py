@@ -1,7 +1,7 @@
 """Poisoning attacks on fair representation learners, and the poisoner running them."""
 
 from ._anchoring import AnchoringAttack
-from ._base import BaseAttack, Poisons
+from ._base import BaseAttack, Poisons, project_poisons, sample_base_indices
 from ._copies import DuplicateAttack, SensitiveFlipAttack
 from ._eng import ENGAttack
 from ._label_flip import LabelFlipAttack
@@ -21,4 +21,6 @@ __all__ = [
     "RandomPerturbationAttack",
     "SensitiveFlipAttack",
     "make_attack",
+    "project_poisons",
+    "sample_base_indices",
 ]
