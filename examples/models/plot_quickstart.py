@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skfrl.datasets import make_biased_classification
 from skfrl.metrics import fairness_report, probe_bce, sensitive_entropy
-from skfrl.models import AdvFRL, SupervisedEncoder
+from skfrl.models import AdvFRL, SupervisedEncoder, TrainingHistoryDisplay
 
 # SKFRL_EXAMPLES_FULL=1 trains longer.
 FULL = os.environ.get("SKFRL_EXAMPLES_FULL") == "1"
@@ -131,4 +131,21 @@ ax.set_xlabel("")
 ax.legend(title="s")
 ax.set_title("Positive predictions by group on held-out data")
 plt.tight_layout()
+plt.show()
+
+# %%
+# Training history
+# ----------------
+# :class:`~skfrl.models.TrainingHistoryDisplay` draws a fitted model's loss
+# and the unweighted terms of its criterion per epoch, from skorch's
+# history: the task cross-entropy and the adversary's cross-entropy, which
+# the encoder pushes up through the gradient reversal (ln 2 ≈ 0.69 is an
+# adversary that cannot read ``s``). This AdvFRL, trained with Adam at
+# ``lr=1e-2``, is not stable: its losses spike around epoch 5 and climb
+# again in the last epochs, which the single number of a probe at the end
+# does not show. Smaller learning rates or early stopping on a validation
+# split (``validation_fraction``, skorch's ``EarlyStopping``) are the usual
+# remedies.
+advfrl = models["AdvFRL"].named_steps["advfrl"]
+TrainingHistoryDisplay.from_estimator(advfrl)
 plt.show()

@@ -10,21 +10,11 @@ import json
 import numpy as np
 import pandas as pd
 
+from ..utils import import_pyplot
 from ._schema import CONDITIONS, LABELS, LEAKAGE_METRICS, UTILITY_METRICS
 from ._summary import condition_order, summarise
 
 __all__ = ["FairnessVsRatioDisplay", "FeatureChangeDisplay", "LeakageVsRatioDisplay"]
-
-
-def pyplot():
-    """Return ``matplotlib.pyplot``, or say how to install it."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover
-        raise ImportError(
-            "Plotting needs matplotlib: pip install 'skfrl[plot]'."
-        ) from exc
-    return plt
 
 
 def _select(results, **filters):
@@ -45,7 +35,7 @@ def _select(results, **filters):
 
 
 def _color(condition):
-    plt = pyplot()
+    plt = import_pyplot()
     index = CONDITIONS.index(condition) if condition in CONDITIONS else -1
     return plt.get_cmap("tab10")(index % 10)
 
@@ -206,7 +196,7 @@ class LeakageVsRatioDisplay(_RatioDisplay):
             raise ValueError(
                 f"metric must be one of {LEAKAGE_METRICS}; got {self.metric!r}."
             )
-        plt = pyplot()
+        plt = import_pyplot()
         victims = list(dict.fromkeys(self.summary["victim"]))
         axes = _axes(ax, (1, len(victims)), plt)
         reference = None
@@ -288,7 +278,7 @@ class FairnessVsRatioDisplay(_RatioDisplay):
         display : FairnessVsRatioDisplay
             ``self``, with ``axes_`` and ``figure_`` set.
         """
-        plt = pyplot()
+        plt = import_pyplot()
         victims = list(dict.fromkeys(self.summary["victim"]))
         metrics = UTILITY_METRICS
         axes = _axes(ax, (len(metrics), len(victims)), plt)
@@ -404,7 +394,7 @@ class FeatureChangeDisplay:
         display : FeatureChangeDisplay
             ``self``, with ``ax_`` and ``figure_`` set.
         """
-        plt = pyplot()
+        plt = import_pyplot()
         top = self.frequencies.sort_values(ascending=False).head(top_k)[::-1]
         if ax is None:
             _, ax = plt.subplots(

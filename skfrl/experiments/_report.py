@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
+from ..utils import import_pyplot
 from ._display import (
     FairnessVsRatioDisplay,
     FeatureChangeDisplay,
     LeakageVsRatioDisplay,
-    pyplot,
 )
 from ._summary import summarise, summary_to_markdown
 
@@ -31,7 +31,7 @@ def write_report(results, out_dir):
     paths : list of pathlib.Path
         The files written, ``table.md`` first.
     """
-    plt = pyplot()
+    plt = import_pyplot()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = summarise(results)

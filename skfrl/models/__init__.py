@@ -3,7 +3,15 @@
 from ._adversarial import AdvFRL
 from ._base import BaseTorchRepresentation
 from ._cfair import CFair
+from ._history import TrainingHistoryDisplay
 from ._icvae import ICVAE
 from ._supervised import SupervisedEncoder
 
-__all__ = ["AdvFRL", "BaseTorchRepresentation", "CFair", "ICVAE", "SupervisedEncoder"]
+__all__ = [
+    "AdvFRL",
+    "BaseTorchRepresentation",
+    "CFair",
+    "ICVAE",
+    "SupervisedEncoder",
+    "TrainingHistoryDisplay",
+]

@@ -2,7 +2,9 @@
 
 Each criterion is a module whose loss weights are buffers refreshed from the
 training data by ``update_weights(y, s)`` at every ``fit``/``partial_fit``
-call, so ``training_loss`` and training use the same numbers.
+call, so ``training_loss`` and training use the same numbers. After each
+call, ``terms_`` holds the unweighted terms of the last batch (detached),
+which :class:`~skfrl.nn.FRLNet` records in its history per epoch.
 """
 
 import torch
@@ -77,6 +79,7 @@ class AdversarialLoss(nn.Module):
         """Return the scalar loss of one batch."""
         logits, adversary_logits = y_pred
         loss = F.cross_entropy(logits, y, weight=self.task_weight)
+        self.terms_ = {"task": loss.detach()}
         if adversary_logits is None or s is None or self.fairness_weight == 0:
             return loss
         rows = self._adversary_rows(y).to(logits.dtype)  # (n_adversaries, batch)
@@ -85,6 +88,7 @@ class AdversarialLoss(nn.Module):
             adversary_logits.flatten(0, 1), s.repeat(len(rows)), reduction="none"
         ).view_as(rows)
         per_adversary = (ce * weights).sum(dim=1) / weights.sum(dim=1).clamp_min(1e-12)
+        self.terms_["adversary"] = per_adversary.mean().detach()
         return loss + self.fairness_weight * per_adversary.mean()
 
 
@@ -120,10 +124,16 @@ class ConditionalVAELoss(nn.Module):
         X, reconstruction, mean, log_var, logits = y_pred
         invariance = 0.0 if s is None else self.fairness_weight
         rec = 0.5 * (reconstruction - X).pow(2).sum(dim=1).mean()
+        prior_kl = gaussian_kl_standard_normal(mean, log_var).mean()
         loss = (1.0 + invariance) * rec
-        loss = loss + self.kl_weight * gaussian_kl_standard_normal(mean, log_var).mean()
+        loss = loss + self.kl_weight * prior_kl
+        self.terms_ = {"reconstruction": rec.detach(), "prior_kl": prior_kl.detach()}
         if invariance:
-            loss = loss + invariance * pairwise_gaussian_kl(mean, log_var)
+            pairs = pairwise_gaussian_kl(mean, log_var)
+            loss = loss + invariance * pairs
+            self.terms_["pairwise_kl"] = pairs.detach()
         if logits is not None and y is not None:
-            loss = loss + self.task_weight * F.cross_entropy(logits, y)
+            task = F.cross_entropy(logits, y)
+            loss = loss + self.task_weight * task
+            self.terms_["task"] = task.detach()
         return loss

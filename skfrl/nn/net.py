@@ -88,10 +88,39 @@ class FRLNet(NeuralNet):
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         """Give the criterion the weights of the data about to be trained on."""
+        super().on_train_begin(net, X=X, y=y, **kwargs)
         update_weights = getattr(self.criterion_, "update_weights", None)
         if update_weights is not None:
             s = X.get("s") if isinstance(X, dict) else None
             update_weights(y, s)
+
+    def on_epoch_begin(self, net, **kwargs):
+        """Open the epoch's history row and collect its loss terms anew."""
+        super().on_epoch_begin(net, **kwargs)
+        self._epoch_terms = []
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        """Keep the criterion's loss terms of the batch and its size."""
+        super().on_batch_end(net, batch=batch, training=training, **kwargs)
+        terms = getattr(self.criterion_, "terms_", None)
+        if terms:
+            X = batch[0]
+            rows = len(X["X"]) if isinstance(X, dict) else len(X)
+            self._epoch_terms.append(("train" if training else "valid", rows, terms))
+
+    def on_epoch_end(self, net, **kwargs):
+        """Record each loss term's mean over the epoch (``train_task``, ...)."""
+        super().on_epoch_end(net, **kwargs)
+        for prefix in ("train", "valid"):
+            batches = [(n, terms) for p, n, terms in self._epoch_terms if p == prefix]
+            if not batches:
+                continue
+            sizes = torch.tensor([float(n) for n, _ in batches])
+            for name in batches[0][1]:
+                values = torch.stack([terms[name].cpu() for _, terms in batches])
+                mean = (values * sizes).sum() / sizes.sum()
+                self.history.record(f"{prefix}_{name}", mean.item())
+        self._epoch_terms = []
 
     def train_step_single(self, batch, **fit_params):
         """Skorch's training step, switching to train mode only when needed.

@@ -2,6 +2,7 @@
 
 from ._domain import FeatureDomain
 from ._norms import changed_features, perturbation_norms
+from ._plotting import import_pyplot
 from ._progress import show_progress
 from ._seeding import draw_seed, forked_torch_rng
 from ._threads import limit_threads
@@ -15,6 +16,7 @@ __all__ = [
     "check_sensitive_features",
     "draw_seed",
     "forked_torch_rng",
+    "import_pyplot",
     "limit_threads",
     "perturbation_norms",
     "show_progress",
