@@ -146,7 +146,7 @@ def _run(args):
     from ._estimate import describe_plan
     from ._grid import expand_grid
     from ._runner import run_experiment
-    from ._store import cell_path
+    from ._store import cell_done
 
     try:
         config = _run_config(args)
@@ -155,17 +155,20 @@ def _run(args):
     backend = args.backend or ("dask" if args.scheduler else "loky")
     if args.dry_run:
         cells = expand_grid(config)
-        todo = [cell for cell in cells if not cell_path(args.out, cell).exists()]
+        todo = [cell for cell in cells if not cell_done(args.out, cell)]
         print(describe_plan(config, cells, todo, joblib.effective_n_jobs(args.n_jobs)))
         return
-    run_experiment(
-        config,
-        args.out,
-        n_jobs=args.n_jobs,
-        backend=backend,
-        scheduler=args.scheduler,
-        verbose=0 if args.quiet else 1,
-    )
+    try:
+        run_experiment(
+            config,
+            args.out,
+            n_jobs=args.n_jobs,
+            backend=backend,
+            scheduler=args.scheduler,
+            verbose=0 if args.quiet else 1,
+        )
+    except RuntimeError as exc:  # another run holds the folder
+        raise SystemExit(f"skfrl run: {exc}") from exc
     print(f"results in {args.out}; tables and plots: skfrl report {args.out}")
 
 
@@ -202,7 +205,10 @@ def _report(args):
         raise SystemExit(f"skfrl report: {exc}") from exc
     if results.empty:
         raise SystemExit(f"skfrl report: no finished cell in {args.results}.")
-    paths = write_report(results, args.out_dir or args.results)
+    try:
+        paths = write_report(results, args.out_dir or args.results)
+    except ValueError as exc:  # e.g. cells of several configurations
+        raise SystemExit(f"skfrl report: {exc}") from exc
     print(paths[0].read_text(encoding="utf-8"))
     print("wrote " + ", ".join(str(path) for path in paths))
 

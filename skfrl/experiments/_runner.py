@@ -25,10 +25,11 @@ from ._estimate import RemainingTime, describe_plan
 from ._grid import expand_grid
 from ._schema import COLUMNS, strong_probe_columns
 from ._store import (
+    cell_done,
     cell_id,
-    cell_path,
     load_results,
     prepare_store,
+    store_lock,
     write_cell,
     write_meta,
 )
@@ -96,13 +97,14 @@ def run_experiment(config, out, *, n_jobs=1, backend="loky", scheduler=None, ver
     config = load_config(config)
     cells = expand_grid(config)
     out = Path(out)
-    prepare_store(out)
-    write_meta(out, config)
-    todo = [cell for cell in cells if not cell_path(out, cell).exists()]
-    if verbose and not todo:
-        print(describe_plan(config, cells, todo, 0), flush=True)
-    if todo:
-        _run_cells(todo, out, n_jobs, backend, scheduler, verbose, config, cells)
+    with store_lock(out):
+        prepare_store(out)
+        write_meta(out, config)
+        todo = [cell for cell in cells if not cell_done(out, cell)]
+        if verbose and not todo:
+            print(describe_plan(config, cells, todo, 0), flush=True)
+        if todo:
+            _run_cells(todo, out, n_jobs, backend, scheduler, verbose, config, cells)
     ids = {cell_id(cell) for cell in cells}
     results = load_results(out)
     return results[results["cell_id"].isin(ids)].reset_index(drop=True)

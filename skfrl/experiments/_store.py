@@ -3,20 +3,29 @@
 Layout of an output folder::
 
     <out>/meta.json              versions and the configuration of the last run
+    <out>/.lock                  held by the run writing to the folder
     <out>/cells/<cell id>.csv    the records of one finished cell
+    <out>/cells/<cell id>.json   its manifest: configuration, rows, sha256
 
 A cell's id is a hash of its full configuration, so a rerun finds the cells
 already done, and a changed parameter makes new cells instead of mixing
-results. A file is written under a temporary name in the same folder and
-renamed into place, so a killed run leaves finished cells whole and never a
-partial ``.csv``; leftover temporary files are removed by the next run.
+results. Files are written under a temporary name in the same folder and
+renamed into place, the records first and the manifest last: a cell is
+finished only when its manifest exists and its records match it (rows and
+checksum). A cell file that fails the check (cut short, emptied, edited) is
+recomputed, with a warning naming it; files the store did not write are
+never read. One run at a time writes to a folder: a second one refuses.
 """
 
 import hashlib
+import io
 import json
 import os
 import platform
+import socket
 import tempfile
+import warnings
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,13 +52,17 @@ def cell_path(out, cell):
     return Path(out) / _CELLS / f"{cell_id(cell)}.csv"
 
 
-def _write_atomically(path, write):
+def _manifest_path(records_path):
+    return records_path.with_suffix(".json")
+
+
+def _write_atomically(path, write, mode="w"):
     """Call ``write(file)`` on a temporary file, then rename it to ``path``."""
     fd, temp = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX
     )
     try:
-        with os.fdopen(fd, "w", newline="") as f:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"newline": ""})) as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
@@ -61,7 +74,11 @@ def _write_atomically(path, write):
 
 
 def prepare_store(out):
-    """Create ``<out>/cells`` and delete temporary files a killed run left."""
+    """Create ``<out>/cells`` and delete temporary files a killed run left.
+
+    Call it holding the folder's lock (:func:`store_lock`): only then are
+    the temporary files surely not another run's.
+    """
     cells = Path(out) / _CELLS
     cells.mkdir(parents=True, exist_ok=True)
     for temp in cells.glob(f".*{_TEMP_SUFFIX}"):
@@ -69,10 +86,124 @@ def prepare_store(out):
     return cells
 
 
+@contextmanager
+def store_lock(out):
+    """Hold ``<out>/.lock`` while a run writes to ``out``.
+
+    A second run on the same folder raises a ``RuntimeError`` naming the
+    process that holds it; a lock left by a process that no longer exists
+    (a killed run on this machine) is taken over with a warning.
+    """
+    path = Path(out) / ".lock"
+    Path(out).mkdir(parents=True, exist_ok=True)
+    owner = {"pid": os.getpid(), "host": socket.gethostname()}
+    for attempt in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            holder = _read_lock(path)
+            if attempt or _alive(holder):
+                raise RuntimeError(
+                    f"Another skfrl run (pid {holder.get('pid')} on "
+                    f"{holder.get('host')}) is writing to {str(out)!r}; wait for "
+                    "it to finish, or give this run another --out folder."
+                ) from None
+            warnings.warn(
+                f"Removing the lock of a run that no longer exists (pid "
+                f"{holder.get('pid')}): {path}.",
+                UserWarning,
+                stacklevel=3,
+            )
+            path.unlink(missing_ok=True)
+    with os.fdopen(fd, "w") as f:
+        json.dump(owner, f)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _read_lock(path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _alive(holder):
+    """Whether the process holding a lock still runs (unknown hosts: yes)."""
+    if holder.get("host") != socket.gethostname():
+        return True
+    try:
+        os.kill(int(holder["pid"]), 0)
+    except (KeyError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_cell(out, cell, records):
-    """Write the records of a finished cell to its file, atomically."""
-    frame = pd.DataFrame(records)
-    _write_atomically(cell_path(out, cell), lambda f: frame.to_csv(f, index=False))
+    """Write the records of a finished cell, then its manifest, atomically."""
+    path = cell_path(out, cell)
+    data = pd.DataFrame(records).to_csv(index=False).encode()
+    _write_atomically(path, lambda f: f.write(data), mode="wb")
+    manifest = {
+        "cell_id": cell_id(cell),
+        "cell": cell,
+        "n_rows": len(records),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    _write_atomically(
+        _manifest_path(path), lambda f: json.dump(manifest, f, sort_keys=True)
+    )
+
+
+def _verified_records(path, cell=None):
+    """Return the records of a cell file if its manifest vouches for them.
+
+    Returns None, with a warning naming the file, when the manifest is
+    missing or unreadable, the records differ from it, or (given ``cell``)
+    it belongs to another configuration.
+    """
+    manifest_path = _manifest_path(path)
+    problem = None
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        problem = f"{Path(exc.filename).name} is missing"
+    except (OSError, ValueError) as exc:
+        problem = f"its manifest is unreadable ({exc})"
+    else:
+        if not isinstance(manifest, dict) or "sha256" not in manifest:
+            problem = "its manifest is unreadable"
+        elif hashlib.sha256(data).hexdigest() != manifest["sha256"]:
+            problem = "its records differ from their checksum (cut short or edited)"
+        elif cell is not None and manifest.get("cell_id") != cell_id(cell):
+            problem = "its manifest belongs to another configuration"
+    if problem is None:
+        frame = pd.read_csv(io.BytesIO(data), **_EXACT_FLOATS)
+        if len(frame) == manifest["n_rows"]:
+            return frame
+        problem = f"it holds {len(frame)} of its {manifest['n_rows']} rows"
+    warnings.warn(
+        f"Ignoring the cell file {path}: {problem}.", UserWarning, stacklevel=3
+    )
+    return None
+
+
+def cell_done(out, cell):
+    """Return whether ``cell`` finished: its file exists and passes its manifest.
+
+    A file that fails the check is reported with a warning and counts as not
+    finished, so the cell is computed again.
+    """
+    path = cell_path(out, cell)
+    if not path.exists():
+        return False
+    return _verified_records(path, cell) is not None
 
 
 def versions():
@@ -134,10 +265,30 @@ def load_results(out):
     folder = Path(out)
     if not folder.is_dir():
         raise FileNotFoundError(f"No results folder at {str(folder)!r}.")
-    files = sorted((folder / _CELLS).glob("[!.]*.csv"))
-    if not files:
+    cells = folder / _CELLS
+    names = {path.name for path in cells.glob("[!.]*")}
+    strays = sorted(
+        name
+        for name in names
+        if not (
+            (name.endswith(".csv") and f"{name[:-4]}.json" in names)
+            or (name.endswith(".json") and f"{name[:-5]}.csv" in names)
+        )
+    )
+    if strays:
+        warnings.warn(
+            f"Ignoring files the result store did not write in {cells}: {strays}.",
+            UserWarning,
+            stacklevel=2,
+        )
+    frames = [
+        frame
+        for path in sorted(cells.glob("[!.]*.csv"))
+        if _manifest_path(path).exists()
+        and (frame := _verified_records(path)) is not None
+    ]
+    if not frames:
         return pd.DataFrame()
-    frames = [pd.read_csv(path, **_EXACT_FLOATS) for path in files]
     results = pd.concat(frames, ignore_index=True)
     key = ["dataset", "victim", "protocol", "poison_ratio", "seed"]
     return results.sort_values(key, kind="stable").reset_index(drop=True)

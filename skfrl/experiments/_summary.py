@@ -1,5 +1,7 @@
 """Paper-style tables of a results frame: averages over seeds, as Markdown."""
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -63,6 +65,7 @@ def summarise(results):
     missing = sorted(set(SUMMARY_KEY + _METRICS) - set(results.columns) - set(OPTIONAL))
     if missing:
         raise ValueError(f"results lacks the columns {missing}.")
+    _check_one_config_per_row(results)
     df = results.copy()
     for column in OPTIONAL:
         if column not in df:
@@ -81,6 +84,38 @@ def summarise(results):
     summary = summary.reset_index()
     summary["condition"] = summary["condition"].astype(str)
     return summary
+
+
+def _check_one_config_per_row(results):
+    """Refuse to average cells run with different settings into one row.
+
+    Seeds of one summary row must differ in their seed only; cells of a
+    changed configuration written to the same folder (other epochs, other
+    victim parameters) would otherwise be averaged together.
+    """
+    if "cell_config" not in results:
+        return
+    key = [k for k in SUMMARY_KEY if k != "condition"]
+    for values, rows in results.groupby(key, sort=False):
+        configs = {
+            json.dumps(
+                {k: v for k, v in json.loads(c).items() if k != "seed"}, sort_keys=True
+            )
+            for c in rows["cell_config"].dropna().unique()
+        }
+        if len(configs) > 1:
+            parsed = [json.loads(c) for c in configs]
+            differ = sorted(
+                k
+                for k in set().union(*parsed)
+                if len({json.dumps(p.get(k), sort_keys=True) for p in parsed}) > 1
+            )
+            raise ValueError(
+                f"The results hold {len(configs)} configurations for "
+                f"{dict(zip(key, values, strict=True))}, differing in {differ}; "
+                "summarise the cells of one configuration at a time (one output "
+                "folder per configuration, or filter the rows by cell_config)."
+            )
 
 
 def condition_order(results):

@@ -168,3 +168,13 @@ def test_report_of_an_empty_folder_is_a_clear_exit(tmp_path):
         main(["report", str(tmp_path)])
     with pytest.raises(SystemExit, match="No results folder"):
         main(["report", str(tmp_path / "missing")])
+
+
+def test_report_refuses_a_folder_of_two_configurations(tiny_config, tmp_path):
+    from skfrl.experiments import run_experiment
+
+    one = tiny_config(poison_ratios=[0.1], seeds=1, attacks=["sensitive_flip"])
+    run_experiment(one, tmp_path, verbose=0)
+    run_experiment({**one, "n_epochs": 1}, tmp_path, verbose=0)
+    with pytest.raises(SystemExit, match="2 configurations .*n_epochs"):
+        main(["report", str(tmp_path)])

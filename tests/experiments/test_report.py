@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,3 +103,20 @@ def test_write_report_of_a_run(tiny_run, tmp_path):
     assert pd.read_csv(tmp_path / "table.csv").shape[0] == 8
     frequencies = FeatureChangeDisplay.from_results(results).frequencies
     assert frequencies.index[0] == "informative_0" and len(frequencies) == 20
+
+
+def test_cells_of_two_configurations_are_not_averaged_together(fake_results):
+    results = fake_results(victims=["cfair"], ratios=[0.1])
+    config = {"dataset": "german", "victim": "cfair", "n_epochs": 10}
+    results["cell_config"] = [
+        json.dumps({**config, "seed": int(seed), "n_epochs": 2 if seed else 10})
+        for seed in results["seed"]
+    ]
+    with pytest.raises(
+        ValueError, match=r"2 configurations .* differing in \['n_epochs'\]"
+    ):
+        summarise(results)
+    results["cell_config"] = [
+        json.dumps({**config, "seed": int(seed)}) for seed in results["seed"]
+    ]
+    assert summarise(results)["n_seeds"].eq(3).all()  # seeds alone may differ

@@ -113,7 +113,7 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tiny_config, tmp_path, c
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
-        while not list(out.glob("cells/*.csv")):
+        while not list(out.glob("cells/*.json")):  # a manifest: a finished cell
             assert process.poll() is None, "the run ended before its first cell"
             assert time.monotonic() < deadline, "no cell finished within 120 s"
             time.sleep(0.05)
@@ -121,15 +121,17 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tiny_config, tmp_path, c
     finally:
         process.kill()
         process.wait()
-    n_before = len(list(out.glob("cells/*.csv")))
+    n_before = len(list(out.glob("cells/*.json")))
     assert 1 <= n_before < 3
 
-    results = run_experiment(check_config(_reloaded(path)), out, verbose=1)
+    with pytest.warns(UserWarning, match="lock of a run that no longer exists"):
+        results = run_experiment(check_config(_reloaded(path)), out, verbose=1)
     assert f"3 cells, {n_before} already done" in capsys.readouterr().out
     assert results["cell_id"].nunique() == 3
     assert results.groupby("cell_id").size().eq(len(CONDITIONS)).all()
     assert len(load_results(out)) == 3 * len(CONDITIONS)
-    assert not [p for p in (out / "cells").iterdir() if p.suffix != ".csv"]
+    assert {p.suffix for p in (out / "cells").iterdir()} == {".csv", ".json"}
+    assert not (out / ".lock").exists()
 
 
 def _reloaded(path):

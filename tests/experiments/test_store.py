@@ -5,9 +5,11 @@ import pytest
 
 from skfrl.experiments import load_results
 from skfrl.experiments._store import (
+    cell_done,
     cell_id,
     cell_path,
     prepare_store,
+    store_lock,
     write_cell,
     write_meta,
 )
@@ -36,7 +38,9 @@ def test_cells_are_written_whole_and_loaded_together(tmp_path):
         ]
         write_cell(tmp_path, cell, records)
     assert sorted(p.name for p in (tmp_path / "cells").iterdir()) == sorted(
-        f"{cell_id({**CELL, 'seed': seed})}.csv" for seed in (0, 1)
+        f"{cell_id({**CELL, 'seed': seed})}{suffix}"
+        for seed in (0, 1)
+        for suffix in (".csv", ".json")
     )
     results = load_results(tmp_path)
     assert results["seed"].tolist() == [0, 0, 1, 1]
@@ -95,3 +99,62 @@ def test_records_of_a_run_round_trip(tiny_run):
     config = json.loads(row["cell_config"])
     assert cell_id(config) == row["cell_id"]
     assert len(json.loads(row["probe_bce_by_epoch"])) == config["n_average"]
+
+
+def _one_cell(tmp_path, seed=0, rows=("clean", "duplicate")):
+    cell = {**CELL, "seed": seed}
+    records = [{**cell, "protocol": "finetune", "condition": c} for c in rows]
+    write_cell(tmp_path, cell, records)
+    return cell
+
+
+@pytest.mark.parametrize(
+    "damage, problem",
+    [
+        (lambda p: p.write_text(p.read_text().splitlines()[0] + "\n"), "checksum"),
+        (lambda p: p.write_text(""), "checksum"),
+        (lambda p: p.write_bytes(b"\x00\xff\xfe binary"), "checksum"),
+        (lambda p: p.with_suffix(".json").unlink(), "is missing"),
+        (lambda p: p.with_suffix(".json").write_text("{not json"), "unreadable"),
+    ],
+)
+def test_a_damaged_cell_is_not_done_and_not_loaded(tmp_path, damage, problem):
+    prepare_store(tmp_path)
+    cell = _one_cell(tmp_path)
+    assert cell_done(tmp_path, cell)
+    damage(cell_path(tmp_path, cell))
+    with pytest.warns(UserWarning, match=f"Ignoring the cell file .*{problem}"):
+        assert not cell_done(tmp_path, cell)
+    with pytest.warns(UserWarning):
+        assert load_results(tmp_path).empty
+
+
+def test_files_the_store_did_not_write_are_ignored(tmp_path):
+    cells = prepare_store(tmp_path)
+    _one_cell(tmp_path)
+    (cells / "notes.csv").write_text("my,notes\n1,2\n")
+    with pytest.warns(UserWarning, match=r"did not write .*\['notes.csv'\]"):
+        results = load_results(tmp_path)
+    assert results["condition"].tolist() == ["clean", "duplicate"]
+
+
+def test_a_second_run_on_the_same_folder_refuses(tmp_path):
+    with (
+        store_lock(tmp_path),
+        pytest.raises(RuntimeError, match="Another skfrl run .* is writing"),
+        store_lock(tmp_path),
+    ):
+        pass
+    with store_lock(tmp_path):  # released: the next run may write
+        pass
+    assert not (tmp_path / ".lock").exists()
+
+
+def test_a_dead_runs_lock_is_taken_over(tmp_path):
+    import socket
+
+    (tmp_path / ".lock").write_text(
+        json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname()})
+    )
+    with pytest.warns(UserWarning, match="no longer exists"), store_lock(tmp_path):
+        assert json.loads((tmp_path / ".lock").read_text())["pid"] != 2**22 + 12345
