@@ -286,7 +286,8 @@ def run(args):
         [f"delta_epoch{e}" for e in range(1, N_EPOCHS + 1)]
     ].mean()
     print("\nmean dBCE vs duplicate per fine-tuning epoch, default probe:")
-    print(deltas.rename(columns=lambda c: c.removeprefix("delta_")).round(4))
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
+        print(deltas.rename(columns=lambda c: c.removeprefix("delta_")).round(4))
     print(f"\nper-seed rows: {args.out / 'diagnosis.csv'}")
 
 

@@ -241,6 +241,12 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
                 progress=progress,
             )
         X_poison = poisons.X
+        if not np.isfinite(X_poison).all():
+            raise FloatingPointError(
+                f"{type(attack).__name__} crafted non-finite poisons (its "
+                "gradients overflowed: X has huge values); standardise X, e.g. "
+                "with a StandardScaler."
+            )
         if domain is not None:
             X_poison = domain.project(X_poison).astype(X.dtype)
         self.attack_ = attack

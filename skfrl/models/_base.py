@@ -278,7 +278,14 @@ class BaseTorchRepresentation(
                 for i in range(0, X.shape[0], _TRANSFORM_CHUNK)
             ]
         module.train(was_training)
-        return torch.cat(chunks).numpy()
+        Z = torch.cat(chunks).numpy()
+        if not np.isfinite(Z).all():
+            raise FloatingPointError(
+                f"{type(self).__name__} encodes X into non-finite values (the "
+                "network overflowed: X has huge values, or training diverged); "
+                "standardise X, e.g. with a StandardScaler."
+            )
+        return Z
 
     def _transform_encoder(self):
         """Return the tensor map ``transform`` applies to each chunk of rows."""

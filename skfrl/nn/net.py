@@ -127,7 +127,9 @@ class FRLNet(NeuralNet):
 
         skorch's own step sets train mode by walking every submodule on
         every batch, about 1 % of a tabular epoch; the loss and its gradient
-        are computed exactly as skorch computes them.
+        are computed exactly as skorch computes them. A non-finite loss
+        stops training with a ``FloatingPointError`` before it reaches the
+        weights.
         """
         if not (self.module_.training and self.criterion_.training):
             self.module_.train()
@@ -135,6 +137,12 @@ class FRLNet(NeuralNet):
         Xi, yi = unpack_data(batch)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        if not torch.isfinite(loss):  # skorch reads the loss right after anyway
+            raise FloatingPointError(
+                f"Training diverged: a batch's loss is {loss.item()} in epoch "
+                f"{len(self.history)} (lr={self.lr}). Lower lr, standardise X "
+                "(e.g. with a StandardScaler), or check X for huge values."
+            )
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}
 

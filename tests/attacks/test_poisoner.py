@@ -257,3 +257,16 @@ def test_verbose_shows_one_bar_over_theta0_and_crafting(biased_data, capsys):
     quiet = FairRepresentationPoisoner(victim, attack=ENGAttack(max_iter=4))
     quiet.set_params(random_state=0).fit_resample(X, y, s)  # verbose=None
     assert capsys.readouterr().err == ""
+
+
+def test_non_finite_poisons_are_an_error_not_a_result(biased_data):
+    from skfrl.attacks import ENGAttack
+
+    X, y, s = biased_data
+    poisoner = FairRepresentationPoisoner(
+        CFair(max_epochs=1, hidden_layer_sizes=(8,)),
+        attack=ENGAttack(max_iter=2),
+        random_state=0,
+    )
+    with pytest.raises(FloatingPointError, match="non-finite poisons"):
+        poisoner.fit_resample(X * 1e20, y, s)

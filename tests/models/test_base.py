@@ -418,3 +418,18 @@ def test_metadata_routing_reaches_the_model(biased_data):
         search.fit(X, y, sensitive_features=s)
     assert pipeline[1].sensitive_groups_ is not None
     assert search.best_estimator_[1].sensitive_groups_ is not None
+
+
+@pytest.mark.parametrize("name", ["cfair", "advfrl", "icvae_s"])
+def test_diverging_training_stops_with_a_clear_error(name, biased_data):
+    X, y, s = biased_data
+    model = MODELS[name](lr=1e10, optimizer="sgd", max_epochs=5)
+    with pytest.raises(FloatingPointError, match="Training diverged.*Lower lr"):
+        model.fit(X, y, sensitive_features=s)
+
+
+def test_non_finite_representations_are_an_error_not_a_result(biased_data):
+    X, y, s = biased_data
+    model = MODELS["cfair"]().fit(X, y, sensitive_features=s)
+    with pytest.raises(FloatingPointError, match="encodes X into non-finite"):
+        model.transform((X * 1e37).astype(np.float32))  # finite X, overflowing Z
