@@ -1,9 +1,12 @@
 """Shared machinery of the dataset loaders: data home, download, Bunch.
 
 Files are looked up by their upstream name in the data home, directly or in a
-subfolder named after the dataset. Missing files are downloaded from pinned URLs
-into ``<data_home>/<dataset>/`` and checked against a sha256 before they are
-moved into place, so an interrupted or corrupted download leaves nothing behind.
+subfolder named after the dataset, and checked against their pinned sha256
+every time they are read (once per process and file version: the result is
+cached by path, size and modification time). Missing files are downloaded
+from pinned URLs into ``<data_home>/<dataset>/`` and checked before they are
+moved into place, so an interrupted or corrupted download leaves nothing
+behind: no partial file, no empty folder.
 """
 
 import hashlib
@@ -82,6 +85,29 @@ def _where_to_put(dataset, filename, data_home):
     )
 
 
+# (path, size, mtime) -> sha256 of the files already read in this process
+_VERIFIED = {}
+
+
+def verify_local_file(path, sha256):
+    """Raise an ``OSError`` unless the file at ``path`` has the given sha256.
+
+    The check is cached by the file's path, size and modification time, so a
+    file read again in the same process is not hashed again.
+    """
+    stat = Path(path).stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _VERIFIED:
+        _VERIFIED[key] = _sha256(path)
+    if _VERIFIED[key] != sha256:
+        raise OSError(
+            f"The local file {path} is damaged or another version: its sha256 is "
+            f"{_VERIFIED[key]}, expected {sha256}. Delete it (skfrl then "
+            "downloads a verified copy) or replace it with a verified copy."
+        )
+    return path
+
+
 def _find_local(dataset, filename, data_home):
     """Return the path of ``filename`` in ``data_home`` or its subfolder, or None."""
     for path in (Path(data_home, filename), Path(data_home, dataset, filename)):
@@ -91,9 +117,17 @@ def _find_local(dataset, filename, data_home):
 
 
 def _download(remote, folder):
-    """Download ``remote`` into ``folder`` atomically and verify its sha256."""
+    """Download ``remote`` into ``folder`` atomically and verify its sha256.
+
+    Partial files of an earlier, killed download are removed first; a failed
+    download removes its own partial file, and the folder if it created it.
+    """
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f".{remote.filename}.*"):
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{remote.filename}.")
+    done = False
     try:
         digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out, urlopen(remote.url, timeout=60) as response:
@@ -109,10 +143,13 @@ def _download(remote, folder):
             )
         target = folder / remote.filename
         os.replace(tmp_name, target)
+        done = True
         return target
     finally:
         if os.path.exists(tmp_name):
             os.remove(tmp_name)
+        if created and not done and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _fetch_file(dataset, remote, data_home, download_if_missing):
@@ -137,7 +174,7 @@ def _fetch_file(dataset, remote, data_home, download_if_missing):
     data_home = get_data_home(data_home)
     path = _find_local(dataset, remote.filename, data_home)
     if path is not None:
-        return path
+        return verify_local_file(path, remote.sha256)
     if not download_if_missing:
         raise FileNotFoundError(
             f"{remote.filename} was not found in {data_home} and "

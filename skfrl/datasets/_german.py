@@ -6,11 +6,19 @@ from numbers import Real
 import pandas as pd
 
 from ..utils._param_validation import Interval, validate_params
-from ._base import FETCH_CONSTRAINTS, _encode, _find_local, _make_bunch, get_data_home
+from ._base import (
+    FETCH_CONSTRAINTS,
+    _encode,
+    _find_local,
+    _make_bunch,
+    get_data_home,
+    verify_local_file,
+)
 
 __all__ = ["fetch_german"]
 
 _FILENAME = "german.data"
+_SHA256 = "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871"
 # Attribute names of german.doc, in file order; the last column is the label.
 _COLUMNS = [
     "checking_status", "duration", "credit_history", "purpose", "credit_amount",
@@ -49,6 +57,8 @@ def _read_german(data_home):
     path = _find_local("german", _FILENAME, get_data_home(data_home))
     if path is None:
         path = resources.files(__package__).joinpath("data", _FILENAME)
+    else:
+        verify_local_file(path, _SHA256)
     with path.open("rb") as f:
         return pd.read_csv(f, sep=" ", header=None, names=_COLUMNS)
 

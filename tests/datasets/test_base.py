@@ -61,10 +61,39 @@ def test_local_file_found_directly_or_in_dataset_folder(
 ):
     folder = tmp_path / subfolder
     folder.mkdir(exist_ok=True)
-    (folder / "toy.csv").write_bytes(b"local")
+    (folder / "toy.csv").write_bytes(CONTENT)
     assert _find_local("toy", "toy.csv", tmp_path) == folder / "toy.csv"
     assert _fetch_file("toy", REMOTE, tmp_path, True) == folder / "toy.csv"
     assert fake_urlopen["urls"] == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b""),  # emptied
+        lambda path: path.write_bytes(CONTENT[:-3]),  # cut short
+        lambda path: path.write_bytes(CONTENT + b"7,8,9\n"),  # garbage appended
+        lambda path: path.write_bytes(CONTENT.replace(b"5", b"6")),  # one byte
+    ],
+)
+def test_a_damaged_local_file_is_refused_naming_it(tmp_path, fake_urlopen, damage):
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    path = folder / "toy.csv"
+    path.write_bytes(CONTENT)
+    assert _fetch_file("toy", REMOTE, tmp_path, False) == path
+    damage(path)
+    with pytest.raises(OSError, match=f"local file {path} is damaged.*{REMOTE.sha256}"):
+        _fetch_file("toy", REMOTE, tmp_path, True)
+    assert fake_urlopen["urls"] == []  # never replaced behind the user's back
+
+
+def test_a_killed_downloads_partial_file_is_removed_by_the_next(tmp_path, fake_urlopen):
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    (folder / ".toy.csv.abc123").write_bytes(b"1,2")  # what kill -9 leaves
+    _fetch_file("toy", REMOTE, tmp_path, True)
+    assert sorted(p.name for p in folder.iterdir()) == ["toy.csv"]
 
 
 def test_download_writes_verified_file(tmp_path, fake_urlopen):
@@ -79,14 +108,14 @@ def test_checksum_mismatch_deletes_download(tmp_path, fake_urlopen):
     fake_urlopen["content"] = b"tampered"
     with pytest.raises(OSError, match="Checksum mismatch for toy.csv"):
         _fetch_file("toy", REMOTE, tmp_path, True)
-    assert list((tmp_path / "toy").iterdir()) == []
+    assert not (tmp_path / "toy").exists()  # no partial file, no empty folder
 
 
 def test_interrupted_download_leaves_no_partial_file(tmp_path, fake_urlopen):
     fake_urlopen["fail"] = True
     with pytest.raises(OSError, match="Could not download toy.csv"):
         _fetch_file("toy", REMOTE, tmp_path, True)
-    assert list((tmp_path / "toy").iterdir()) == []
+    assert not (tmp_path / "toy").exists()
 
 
 @pytest.mark.network
@@ -108,7 +137,7 @@ def test_offline_error_says_which_file_goes_where(
     assert str(tmp_path / dataset) in message
     assert "SKFRL_DATA_HOME" in message
     assert isinstance(excinfo.value.__cause__, URLError)
-    assert list((tmp_path / dataset).iterdir()) == []
+    assert not (tmp_path / dataset).exists()
 
 
 @pytest.mark.network

@@ -62,3 +62,10 @@ def test_return_x_y_s_and_numpy_output(german):
 def test_invalid_threshold_is_rejected():
     with pytest.raises(TypeError, match="age_threshold"):
         fetch_german(age_threshold="25")
+
+
+def test_a_damaged_data_home_copy_is_refused(tmp_path):
+    (tmp_path / "german").mkdir()
+    (tmp_path / "german" / "german.data").write_text("A11 6 A34\n")
+    with pytest.raises(OSError, match="german.data is damaged or another version"):
+        fetch_german(data_home=tmp_path)
