@@ -6,6 +6,7 @@ White-box attacks such as ENG also need the :class:`DifferentiableEncoder`
 protocol below; the fine-tuning threat model also needs ``partial_fit``.
 """
 
+import contextlib
 from abc import abstractmethod
 from dataclasses import dataclass, field, fields
 from typing import Protocol, runtime_checkable
@@ -97,21 +98,33 @@ def _concat_rows(original, new_rows):
     import pandas as pd
 
     if isinstance(original, pd.DataFrame):
-        appended = pd.DataFrame(new_rows, columns=original.columns)
+        new_rows = np.asarray(new_rows)
+        appended = pd.DataFrame(
+            new_rows.reshape(len(new_rows), -1), columns=original.columns
+        )
         for column, dtype in original.dtypes.items():
-            if dtype.kind == "f" or np.array_equal(
-                appended[column], appended[column].round()
+            values = appended[column]
+            numeric = pd.api.types.is_numeric_dtype(dtype)
+            # integers stay integers only where the poisons hold whole numbers
+            if (
+                not numeric
+                or dtype.kind == "f"
+                or np.array_equal(
+                    values.astype(np.float64), values.astype(np.float64).round()
+                )
             ):
-                appended[column] = appended[column].astype(dtype)
+                appended[column] = values.astype(dtype)
         return pd.concat([original, appended], ignore_index=True)
     if isinstance(original, pd.Series):
         appended = pd.Series(new_rows, name=original.name).astype(original.dtype)
         return pd.concat([original, appended], ignore_index=True)
     original = np.asarray(original)
-    dtype = np.result_type(original.dtype, np.asarray(new_rows).dtype)
-    return np.concatenate(
-        [original.astype(dtype, copy=False), np.asarray(new_rows, dtype)]
-    )
+    new_rows = np.asarray(new_rows)
+    if new_rows.dtype == object and original.dtype != object:
+        new_rows = new_rows.astype(original.dtype)
+    new_rows = new_rows.reshape((-1, *original.shape[1:]))  # e.g. y of shape (n, 1)
+    dtype = np.result_type(original.dtype, new_rows.dtype)
+    return np.concatenate([original.astype(dtype, copy=False), new_rows.astype(dtype)])
 
 
 @dataclass(slots=True)
@@ -230,18 +243,22 @@ class BasePoisoner(BaseEstimator):
         self.n_poison_ = len(X_poison)
         self.poison_mask_ = np.r_[np.zeros(n, bool), np.ones(self.n_poison_, bool)]
         self.sample_indices_ = np.r_[np.arange(n), base_indices]
-        s_labels = groups[s_poison]
+        # one row of labels per poison; several columns form tuple groups
+        s_rows = np.array([np.atleast_1d(g) for g in groups[s_poison]], dtype=object)
+        s_rows = s_rows.reshape(self.n_poison_, -1)
         if feature_mask is None:
+            s_new = s_rows if np.ndim(sensitive_features) == 2 else s_rows[:, 0]
             return (
                 _concat_rows(X, X_poison),
                 _concat_rows(y, y_poison),
-                _concat_rows(sensitive_features, s_labels),
+                _concat_rows(sensitive_features, s_new),
             )
-        full = np.empty((self.n_poison_, len(feature_mask)), dtype=np.float64)
+        # numeric groups go back into a numeric X; labels such as "f" cannot
+        with contextlib.suppress(TypeError, ValueError):
+            s_rows = s_rows.astype(np.float64)
+        full = np.empty((self.n_poison_, len(feature_mask)), dtype=s_rows.dtype)
         full[:, feature_mask] = X_poison
-        full[:, ~feature_mask] = np.asarray(s_labels, dtype=np.float64).reshape(
-            self.n_poison_, -1
-        )
+        full[:, ~feature_mask] = s_rows
         return _concat_rows(X, full), _concat_rows(y, y_poison)
 
     @abstractmethod

@@ -6,6 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import MetaEstimatorMixin, clone
+from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 from tqdm.auto import tqdm
 
@@ -15,7 +16,6 @@ from ..utils import (
     changed_features,
     check_poison_ratio,
     check_sensitive_features,
-    check_X_y_s,
     draw_seed,
     perturbation_norms,
     show_progress,
@@ -396,13 +396,20 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         if s_target is None:
             raise ValueError("X_target was given without s_target; pass both.")
         self.target_indices_ = None
-        X_target, _, _, _ = check_X_y_s(X_target)
+        X_target = check_array(
+            X_target, dtype=np.float32, input_name="X_target", ensure_min_samples=0
+        )
+        if len(X_target) < 2:
+            raise ValueError(
+                f"X_target has {len(X_target)} rows; the target set needs at "
+                "least 2, of both groups."
+            )
         if X_target.shape[1] != X.shape[1]:
             raise ValueError(
                 f"X_target has {X_target.shape[1]} features but X has {X.shape[1]}."
             )
         codes, target_groups = check_sensitive_features(
-            s_target, n_samples=len(X_target), name="s_target"
+            s_target, n_samples=len(X_target), name="s_target", against="X_target"
         )
         if not np.array_equal(target_groups, groups):
             raise ValueError(

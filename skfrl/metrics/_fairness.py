@@ -6,6 +6,7 @@ skfrl computes no fairness metric itself: fairlearn's ``MetricFrame``,
 
 from __future__ import annotations  # help() shows ArrayLike, not its expansion
 
+import numpy as np
 from fairlearn.metrics import (
     MetricFrame,
     demographic_parity_difference,
@@ -82,12 +83,25 @@ def fairness_report(
     >>> report.by_group["selection_rate"].tolist()
     [0.5, 0.0]
     """
-    y_true = column_or_1d(y_true)
-    check_sensitive_features(sensitive_features, n_samples=len(y_true))
+    y_true, y_pred = column_or_1d(y_true), column_or_1d(y_pred)
+    if len(y_pred) != len(y_true):
+        raise ValueError(
+            f"y_pred has {len(y_pred)} samples but y_true has {len(y_true)}."
+        )
+    for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
+        if not set(np.unique(labels).tolist()) <= {0, 1}:
+            raise ValueError(
+                f"{name} must hold binary labels 0/1 or booleans (1 the "
+                f"favourable outcome); got {np.unique(labels)[:5].tolist()}. Map "
+                "them first, e.g. y == positive_label."
+            )
+    check_sensitive_features(
+        sensitive_features, n_samples=len(y_true), against="y_true"
+    )
     return MetricFrame(
         metrics=_REPORT_METRICS,
         y_true=y_true,
-        y_pred=column_or_1d(y_pred),
+        y_pred=y_pred,
         sensitive_features=sensitive_features,
     )
 

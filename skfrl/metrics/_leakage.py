@@ -39,11 +39,21 @@ def outer_folds(cv, random_state):
 
 def _check_Z_s(Z, sensitive_features, *, name="Z", s_name="sensitive_features"):
     """Validate a finite 2-D ``Z`` and a binary ``s``; return ``Z``, codes, groups."""
-    Z = check_array(Z, ensure_all_finite=True, input_name=name)
+    Z = _numeric_array(Z, name)
     s_codes, groups = check_sensitive_features(
-        sensitive_features, n_samples=Z.shape[0], name=s_name
+        sensitive_features, n_samples=Z.shape[0], name=s_name, against=name
     )
     return Z, s_codes, groups
+
+
+def _numeric_array(Z, name):
+    """Return ``Z`` as a finite numeric 2-D array, or say what is wrong with it."""
+    try:
+        return check_array(Z, ensure_all_finite=True, input_name=name)
+    except ValueError as exc:
+        if "numeric" not in str(exc) and "convert" not in str(exc):
+            raise
+        raise ValueError(f"{name} must be numeric (a representation); {exc}") from exc
 
 
 def _probe_proba(Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit):
@@ -62,6 +72,12 @@ def _probe_proba(Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit):
         Z_fit, s_fit_codes, fit_groups = _check_Z_s(
             Z_fit, s_fit, name="Z_fit", s_name="s_fit"
         )
+        if Z_fit.shape[1] != Z.shape[1]:
+            raise ValueError(
+                f"Z_fit has {Z_fit.shape[1]} columns but Z has {Z.shape[1]}; the "
+                "probe is fitted on Z_fit and scored on Z, so both must be the "
+                "same representation."
+            )
         if not np.array_equal(fit_groups, groups):
             raise ValueError(
                 f"s_fit has groups {list(fit_groups)} but sensitive_features has "
@@ -289,5 +305,13 @@ def delta_bce(bce_clean: ArrayLike, bce_poisoned: ArrayLike) -> float | np.ndarr
     >>> round(delta_bce(0.69, 0.52), 2)
     0.17
     """
-    delta = np.subtract(bce_clean, bce_poisoned, dtype=np.float64)
+    values = []
+    for name, value in (("bce_clean", bce_clean), ("bce_poisoned", bce_poisoned)):
+        try:
+            values.append(np.asarray(value, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name} must be a BCE (a float or an array of floats); got {value!r}."
+            ) from None
+    delta = np.subtract(*values)
     return float(delta) if delta.ndim == 0 else delta

@@ -22,7 +22,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import EpochScoring
+from skorch.callbacks import Callback, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ..nn import FRLNet, TensorBatchIterator
@@ -167,8 +167,14 @@ class BaseTorchRepresentation(
 
     def _encode_y(self, y, *, reset):
         if reset:
-            check_classification_targets(y)
-            self.classes_ = np.unique(y)
+            try:
+                check_classification_targets(y)
+                self.classes_ = np.unique(y)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"y must hold class labels of one type (all ints, or all "
+                    f"strings); {exc}"
+                ) from exc
         y_codes = np.searchsorted(self.classes_, y)
         unknown = (y_codes >= len(self.classes_)) | (
             self.classes_[np.minimum(y_codes, len(self.classes_) - 1)] != y
@@ -180,11 +186,70 @@ class BaseTorchRepresentation(
             )
         return y_codes
 
+    def _check_training_params(self, n_samples):
+        """Check what the parameter constraints cannot say, before torch does.
+
+        Layer widths are positive ints, counts are ints and not bools, the
+        optimizer is a torch optimizer class, callbacks are skorch
+        callbacks, the device exists, and a validation split leaves rows on
+        both sides.
+        """
+        for name in ("hidden_layer_sizes", "adversary_layer_sizes"):
+            sizes = getattr(self, name, ())
+            if not all(_is_positive_int(size) for size in sizes):
+                raise ValueError(
+                    f"{name} must hold positive ints (layer widths); got {sizes!r}."
+                )
+        for name in ("n_components", "max_epochs", "batch_size"):
+            if not _is_positive_int(getattr(self, name)):
+                raise TypeError(
+                    f"{name} must be a positive int; got {getattr(self, name)!r}."
+                )
+        optimizer = self.optimizer
+        if isinstance(optimizer, type) and not issubclass(
+            optimizer, torch.optim.Optimizer
+        ):
+            raise TypeError(
+                f"optimizer must be one of {sorted(_OPTIMIZERS)} or a subclass of "
+                f"torch.optim.Optimizer; got {optimizer!r}."
+            )
+        for callback in self.callbacks or []:
+            named = isinstance(callback, tuple) and len(callback) == 2
+            if not isinstance(callback[1] if named else callback, Callback):
+                raise TypeError(
+                    "callbacks must hold skorch callbacks (or (name, callback) "
+                    f"pairs); got {callback!r}."
+                )
+        try:
+            device = torch.device(self.device)
+        except (RuntimeError, TypeError) as exc:
+            raise ValueError(
+                f"device must name a torch device, e.g. 'cpu' or 'cuda'; got "
+                f"{self.device!r}."
+            ) from exc
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r}, but this torch has no CUDA device "
+                f"(torch {torch.__version__}); use device='cpu' or install a CUDA "
+                "build of torch."
+            )
+        if self.validation_fraction is not None:
+            n_valid = int(np.ceil(self.validation_fraction * n_samples))
+            if not 1 <= n_valid < n_samples:
+                raise ValueError(
+                    f"validation_fraction={self.validation_fraction} of "
+                    f"{n_samples} rows leaves {n_samples - n_valid} for training "
+                    f"and {n_valid} for validation; each side needs at least one."
+                )
+        self._check_callbacks()
+
     def _check_callbacks(self):
         """Reject callbacks that watch a validation score no split will give."""
         if self.validation_fraction is not None:
             return
         for callback in self.callbacks or []:
+            if isinstance(callback, tuple):
+                callback = callback[1]
             monitor = getattr(callback, "monitor", None)
             if isinstance(monitor, str) and monitor.startswith("valid"):
                 raise ValueError(
@@ -196,8 +261,8 @@ class BaseTorchRepresentation(
 
     def _initialize(self, data, rng):
         """Build ``net_`` with seeded weights and a private shuffling generator."""
-        self._check_callbacks()
         X, _, _ = data
+        self._check_training_params(len(X))
         n_classes = len(self.classes_) if hasattr(self, "classes_") else 0
         with forked_torch_rng(draw_seed(rng)):
             module = self._build_module(X.shape[1], n_classes)
@@ -404,3 +469,7 @@ def _training_copy(callback):
     if isinstance(callback, EpochScoring):
         callback.use_caching = False
     return callback
+
+
+def _is_positive_int(value):
+    return isinstance(value, Integral) and not isinstance(value, bool) and value > 0

@@ -48,7 +48,7 @@ def _check_column_values(column, name):
 
 
 def check_sensitive_features(
-    sensitive_features, *, n_samples=None, name="sensitive_features"
+    sensitive_features, *, n_samples=None, name="sensitive_features", against="X"
 ):
     """Validate a binary sensitive attribute and encode it as 0/1 codes.
 
@@ -63,6 +63,8 @@ def check_sensitive_features(
         If given, the number of samples ``sensitive_features`` must have.
     name : str, default="sensitive_features"
         The argument name used in error messages.
+    against : str, default="X"
+        The argument whose rows ``n_samples`` counts, named in the error.
 
     Returns
     -------
@@ -82,8 +84,8 @@ def check_sensitive_features(
     s = _as_2d_object(sensitive_features, name)
     if n_samples is not None and s.shape[0] != n_samples:
         raise ValueError(
-            f"{name} has {s.shape[0]} samples but X has {n_samples}; "
-            "pass one group label per row of X."
+            f"{name} has {s.shape[0]} samples but {against} has {n_samples}; "
+            f"pass one group label per row of {against}."
         )
     for j in range(s.shape[1]):
         _check_column_values(s[:, j], name)

@@ -270,3 +270,55 @@ def test_non_finite_poisons_are_an_error_not_a_result(biased_data):
     )
     with pytest.raises(FloatingPointError, match="non-finite poisons"):
         poisoner.fit_resample(X * 1e20, y, s)
+
+
+def _duplicates(**params):
+    victim = CFair(max_epochs=1, hidden_layer_sizes=(8,), n_components=4)
+    return FairRepresentationPoisoner(
+        victim, attack="duplicate", random_state=0, **params
+    )
+
+
+def test_two_sensitive_columns_form_groups_in_both_modes(biased_data):
+    X, y, s = biased_data
+    n = len(X)
+    s2 = np.c_[s, 1 - s] * [1, 7]  # two columns, two intersectional groups
+    X_res, _, s_res = _duplicates().fit_resample(X, y, s2)
+    assert s_res.shape == (X_res.shape[0], 2)
+    frame = pd.DataFrame(s2, columns=["sex", "age_group"])
+    _, _, s_frame = _duplicates().fit_resample(X, y, frame)
+    assert list(s_frame.columns) == ["sex", "age_group"]
+    assert s_frame.dtypes.eq(np.int64).all()
+    poisoner = _duplicates()
+    X_res, _, s_res = poisoner.fit_resample(X, y, s2)
+    base = poisoner.sample_indices_[poisoner.poison_mask_]
+    assert_array_equal(s_res[n:], s2[base])  # duplicates keep their groups
+
+
+@pytest.mark.filterwarnings("ignore:A column-vector y was passed")
+def test_column_mode_with_string_groups_and_a_column_y(biased_data):
+    X, y, s = biased_data
+    frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+    frame["sex"] = np.where(s == 1, "f", "m")
+    X_res, y_res = _duplicates(sensitive_feature_ids="sex").fit_resample(
+        frame, y.reshape(-1, 1)
+    )
+    assert set(X_res["sex"]) == {"f", "m"}
+    assert X_res.dtypes.equals(frame.dtypes)
+    assert y_res.shape == (len(X_res), 1)
+
+
+@pytest.mark.parametrize(
+    "X_target, message",
+    [
+        ("nan", "Input X_target contains NaN"),
+        ("empty", "X_target has 0 rows"),
+    ],
+)
+def test_bad_target_sets_are_named(X_target, message, biased_data):
+    X, y, s = biased_data
+    X_target = X[:0] if X_target == "empty" else np.where(X[:20] > 1, np.nan, X[:20])
+    with pytest.raises(ValueError, match=message):
+        _duplicates().fit_resample(
+            X, y, s, X_target=X_target, s_target=s[: len(X_target)]
+        )

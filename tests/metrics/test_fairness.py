@@ -118,3 +118,19 @@ def test_downstream_fairness_rejects_bad_inputs(which, match):
         args["y_test"] = y[:-1]
     with pytest.raises(ValueError, match=match):
         downstream_fairness(**args, sensitive_features=s)
+
+
+def test_fairness_report_names_its_arguments():
+    y = np.array([0, 1] * 10)
+    s = np.arange(20) % 2
+    with pytest.raises(ValueError, match="y_pred has 10 samples but y_true has 20"):
+        fairness_report(y, y[:10], sensitive_features=s)
+    with pytest.raises(
+        ValueError, match="sensitive_features has 10 samples but y_true"
+    ):
+        fairness_report(y, y, sensitive_features=s[:10])
+    with pytest.raises(ValueError, match=r"y_true must hold binary labels.*\[3, 5\]"):
+        fairness_report(y * 2 + 3, y, sensitive_features=s)
+    assert fairness_report(y.astype(bool), y, sensitive_features=s).overall[
+        "accuracy"
+    ] == pytest.approx(1.0)

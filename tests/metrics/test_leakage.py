@@ -180,3 +180,16 @@ def test_knn_mutual_info_matches_sklearn_on_one_feature():
 def test_knn_mutual_info_needs_two_samples_per_group():
     with pytest.raises(ValueError, match="two samples in each group"):
         knn_mutual_info(np.zeros((5, 2)), [0, 0, 0, 0, 1])
+
+
+def test_bad_metric_inputs_name_their_argument():
+    rng = np.random.default_rng(0)
+    Z, s = rng.normal(size=(60, 3)), np.arange(60) % 2
+    with pytest.raises(ValueError, match="Z must be numeric"):
+        probe_bce(np.full((60, 2), "a"), s)
+    with pytest.raises(ValueError, match="Z_fit has 2 columns but Z has 3"):
+        probe_bce(Z, s, Z_fit=Z[:, :2], s_fit=s)
+    with pytest.raises(ValueError, match="sensitive_features has 59 samples but Z"):
+        fld_score(Z, s[:59])
+    with pytest.raises(TypeError, match="bce_clean must be a BCE"):
+        delta_bce("a", 0.5)

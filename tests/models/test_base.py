@@ -436,3 +436,38 @@ def test_non_finite_representations_are_an_error_not_a_result(biased_data):
             weight.mul_(1e30)
     with pytest.raises(FloatingPointError, match="encodes X into non-finite"):
         model.transform(X)
+
+
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"hidden_layer_sizes": (0,)}, ValueError, "hidden_layer_sizes must hold"),
+        ({"hidden_layer_sizes": (-1,)}, ValueError, "hidden_layer_sizes must hold"),
+        ({"hidden_layer_sizes": (2.5,)}, ValueError, "hidden_layer_sizes must hold"),
+        ({"hidden_layer_sizes": ("a",)}, ValueError, "hidden_layer_sizes must hold"),
+        ({"adversary_layer_sizes": (0,)}, ValueError, "adversary_layer_sizes must"),
+        ({"max_epochs": True}, TypeError, "max_epochs must be a positive int"),
+        ({"optimizer": dict}, TypeError, "subclass of torch.optim.Optimizer"),
+        ({"callbacks": [1]}, TypeError, "callbacks must hold skorch callbacks"),
+        ({"device": "bogus"}, ValueError, "device must name a torch device"),
+        ({"validation_fraction": 0.999}, ValueError, "leaves 0 for training"),
+    ],
+)
+def test_parameters_torch_would_choke_on_are_named(params, error, message, biased_data):
+    X, y, s = biased_data
+    with pytest.raises(error, match=message):
+        MODELS["cfair"](**params).fit(X, y, sensitive_features=s)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a CPU-only torch")
+def test_cuda_without_a_cuda_device_is_a_clear_error(biased_data):
+    X, y, s = biased_data
+    with pytest.raises(ValueError, match="this torch has no CUDA device"):
+        MODELS["cfair"](device="cuda").fit(X, y, sensitive_features=s)
+
+
+def test_labels_of_mixed_types_are_named(biased_data):
+    X, _, s = biased_data
+    y = np.array([0, "a"] * (len(X) // 2), dtype=object)
+    with pytest.raises(ValueError, match="y must hold class labels of one type"):
+        MODELS["cfair"]().fit(X, y, sensitive_features=s)
