@@ -38,7 +38,7 @@ def fld_score(Z: ArrayLike, sensitive_features: ArrayLike, *, ridge=1e-4) -> flo
     Z : array-like of shape (n_samples, n_components)
         The representation. Must be finite.
     sensitive_features : array-like of shape (n_samples,) or (n_samples, k)
-        The binary sensitive attribute ``s``.
+        The binary sensitive attribute ``s``; each group needs two samples.
     ridge : float, default=1e-4
         Relative ridge :math:`\rho` added to the pooled covariance.
 
@@ -74,6 +74,12 @@ def fld_score(Z: ArrayLike, sensitive_features: ArrayLike, *, ridge=1e-4) -> flo
     7.5
     """
     Z, s_codes, _ = _check_Z_s(Z, sensitive_features)
+    counts = np.bincount(s_codes, minlength=2)
+    if counts.min() < 2:
+        raise ValueError(
+            "fld_score needs at least two rows of Z in each group of "
+            f"sensitive_features (a covariance each); got {counts.tolist()}."
+        )
     Z = Z.astype(np.float64)
     groups = [Z[s_codes == k] for k in (0, 1)]
     mean_gap = groups[1].mean(axis=0) - groups[0].mean(axis=0)  # (d,)

@@ -67,7 +67,19 @@ def _probe_proba(Z, sensitive_features, probe, cv, random_state, Z_fit, s_fit):
         )
     if Z_fit is None:
         folds = outer_folds(cv, random_state)
-        proba = cross_val_predict(probe, Z, s_codes, cv=folds, method="predict_proba")
+        try:
+            proba = cross_val_predict(
+                probe, Z, s_codes, cv=folds, method="predict_proba"
+            )
+        except ValueError as exc:
+            if "n_splits" not in str(exc):
+                raise
+            raise ValueError(
+                f"Too few rows of Z to cross-validate the probe with cv={cv}: "
+                f"the groups of sensitive_features hold "
+                f"{np.bincount(s_codes, minlength=2).tolist()} rows ({exc}). "
+                "Score more rows, or lower cv."
+            ) from exc
     else:
         Z_fit, s_fit_codes, fit_groups = _check_Z_s(
             Z_fit, s_fit, name="Z_fit", s_name="s_fit"
@@ -313,5 +325,7 @@ def delta_bce(bce_clean: ArrayLike, bce_poisoned: ArrayLike) -> float | np.ndarr
             raise TypeError(
                 f"{name} must be a BCE (a float or an array of floats); got {value!r}."
             ) from None
+        if not np.isfinite(values[-1]).all():
+            raise ValueError(f"{name} must be finite; got {value!r}.")
     delta = np.subtract(*values)
     return float(delta) if delta.ndim == 0 else delta
