@@ -5,6 +5,7 @@ from ._base import BaseTorchRepresentation
 from ._cfair import CFair
 from ._history import TrainingHistoryDisplay
 from ._icvae import ICVAE
+from ._persistence import load_model, save_model
 from ._supervised import SupervisedEncoder
 
 __all__ = [
@@ -14,4 +15,6 @@ __all__ = [
     "ICVAE",
     "SupervisedEncoder",
     "TrainingHistoryDisplay",
+    "load_model",
+    "save_model",
 ]

@@ -263,9 +263,13 @@ class BaseTorchRepresentation(
         """Build ``net_`` with seeded weights and a private shuffling generator."""
         X, _, _ = data
         self._check_training_params(len(X))
+        self._build_net(X.shape[1], rng)
+
+    def _build_net(self, n_features, rng):
+        """Build and initialise ``net_`` for ``n_features`` inputs."""
         n_classes = len(self.classes_) if hasattr(self, "classes_") else 0
         with forked_torch_rng(draw_seed(rng)):
-            module = self._build_module(X.shape[1], n_classes)
+            module = self._build_module(n_features, n_classes)
         shuffle_generator = torch.Generator().manual_seed(draw_seed(rng))
         train_split = None
         if self.validation_fraction is not None:
