@@ -10,6 +10,8 @@ thread; the parent writes each finished cell to the result store at once.
 import json
 import logging
 import math
+import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +39,8 @@ from ._trial import run_paired_trial
 from .catalogue import ATTACKS, VICTIMS, load_dataset
 
 __all__ = ["run_experiment"]
+
+_WATCH_SECONDS = 1.0  # how often a worker checks that its run still exists
 
 
 def run_experiment(config, out, *, n_jobs=1, backend="loky", scheduler=None, verbose=1):
@@ -115,7 +119,8 @@ def _run_cells(todo, out, n_jobs, backend, scheduler, verbose, config, cells):
     with _parallel(backend, n_jobs, scheduler) as (parallel, n_workers):
         if verbose:
             print(describe_plan(config, cells, todo, n_workers), flush=True)
-        jobs = (joblib.delayed(run_cell)(cell) for cell in todo)
+        parent = os.getpid() if backend == "loky" else None
+        jobs = (joblib.delayed(run_cell)(cell, parent) for cell in todo)
         eta = RemainingTime(todo, n_workers)
         with tqdm(total=len(todo), unit="cell", disable=not verbose) as bar:
             for cell, records in parallel(jobs):
@@ -154,13 +159,53 @@ def _parallel(backend, n_jobs, scheduler):
         yield joblib.Parallel(n_jobs=-1, **options), n_workers
 
 
-def run_cell(cell):
-    """Run one cell on one thread; return it with its tidy records."""
+def run_cell(cell, parent_pid=None):
+    """Run one cell on one thread; return it with its tidy records.
+
+    Parameters
+    ----------
+    cell : dict
+        One cell of :func:`expand_grid`.
+    parent_pid : int, default=None
+        The pid of the run that sent the cell to this worker process: the
+        worker then exits when that process dies (a killed run leaves no
+        worker computing cells nobody will store). None in the run's own
+        process.
+    """
+    if parent_pid is not None and parent_pid != os.getpid():
+        _exit_with(parent_pid)
     start = time.perf_counter()
     with limit_threads(1):  # n workers on n cores, no oversubscription
         records = _paired_records(cell)
     seconds = time.perf_counter() - start
     return cell, [_tidy(cell, record, records, seconds) for record in records]
+
+
+_WATCHED = set()
+
+
+def _exit_with(pid):
+    """Exit this worker process soon after process ``pid`` is gone."""
+    if pid in _WATCHED:
+        return
+    _WATCHED.add(pid)
+
+    def watch():
+        while _alive(pid):
+            time.sleep(_WATCH_SECONDS)
+        os._exit(1)  # the run that owned this worker was killed
+
+    threading.Thread(target=watch, name="skfrl-parent-watch", daemon=True).start()
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _paired_records(cell):

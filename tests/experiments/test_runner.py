@@ -189,3 +189,44 @@ def test_remaining_time_is_calibrated_on_finished_cells(tiny_config):
     for cell in cells[1:]:
         eta.finished(cell, 1.0)
     assert eta.seconds() == 0.0
+
+
+def _running(pid):
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_workers_do_not_outlive_a_killed_run(tiny_config, tmp_path):
+    config = tiny_config(poison_ratios=[0.1, 0.2], seeds=4)  # 8 cells
+    path = tmp_path / "grid.toml"
+    path.write_text(_toml(config))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "skfrl.experiments._cli", "run"]
+    command += ["--config", str(path), "--out", str(out), "--quiet", "--n-jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while not list(out.glob("cells/*.json")):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        listing = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(process.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        workers = [int(pid) for pid in listing.stdout.split()]
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert workers, "the run started no worker process"
+    deadline = time.monotonic() + 15
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(_running, workers)), "workers outlived their run by 15 s"
