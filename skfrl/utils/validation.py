@@ -93,7 +93,10 @@ def check_sensitive_features(
         groups, s_codes = np.unique(s[:, 0], return_inverse=True)
     else:
         rows = [tuple(row) for row in s.tolist()]
-        labels = sorted(set(rows), key=str)
+        try:  # tuples sort field by field, as np.unique sorts one column
+            labels = sorted(set(rows))
+        except TypeError:  # a column mixing numbers and strings
+            labels = sorted(set(rows), key=str)
         index = {label: i for i, label in enumerate(labels)}
         s_codes = np.array([index[row] for row in rows])
         groups = np.empty(len(labels), dtype=object)

@@ -304,3 +304,9 @@ def test_split_an_array_by_negative_index():
 def test_split_rejects_both_ways_of_giving_s():
     with pytest.raises(ValueError, match="both sensitive_features and sensitive_fea"):
         split_sensitive_columns(np.zeros((3, 2)), 0, [0, 1, 0])
+
+
+def test_intersectional_groups_sort_like_their_values():
+    codes, groups = check_sensitive_features(np.array([[10, 0], [9, 0], [10, 0]]))
+    assert [tuple(g) for g in groups] == [(9, 0), (10, 0)]  # not "10" < "9"
+    assert codes.tolist() == [1, 0, 1]
