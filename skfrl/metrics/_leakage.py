@@ -317,15 +317,15 @@ def delta_bce(bce_clean: ArrayLike, bce_poisoned: ArrayLike) -> float | np.ndarr
     >>> round(delta_bce(0.69, 0.52), 2)
     0.17
     """
-    values = []
     for name, value in (("bce_clean", bce_clean), ("bce_poisoned", bce_poisoned)):
         try:
-            values.append(np.asarray(value, dtype=np.float64))
+            values = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise TypeError(
                 f"{name} must be a BCE (a float or an array of floats); got {value!r}."
             ) from None
-        if not np.isfinite(values[-1]).all():
+        if not np.isfinite(values).all():
             raise ValueError(f"{name} must be finite; got {value!r}.")
-    delta = np.subtract(*values)
+    # on the inputs themselves, so that pandas Series stay Series
+    delta = np.subtract(bce_clean, bce_poisoned, dtype=np.float64)
     return float(delta) if delta.ndim == 0 else delta
