@@ -6,6 +6,7 @@ of the poisons (one ``random_state`` for every poisoner) and the shuffling.
 """
 
 import time
+from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
@@ -48,6 +49,10 @@ def train_target_split(X, y, s, *, seed=0, target_fraction=0.2):
     >>> X_tr.shape, X_ta.shape
     ((80, 20), (20, 20))
     """
+    if not isinstance(target_fraction, Real) or not 0 < target_fraction < 1:
+        raise ValueError(
+            f"target_fraction must be in (0, 1); got {target_fraction!r}."
+        )
     X_tr, X_ta, y_tr, y_ta, s_tr, s_ta = train_test_split(
         np.asarray(X, np.float64),
         np.asarray(y),

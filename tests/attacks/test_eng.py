@@ -126,3 +126,17 @@ def test_every_proxy_crafts_finite_poisons(proxy, biased_data):
     X_res, _, _ = poisoner.fit_resample(*biased_data)
     assert np.isfinite(X_res).all()
     assert np.isfinite(poisoner.attack_.proxy_clean_)
+
+
+def test_resolved_params_fill_the_protocol_defaults():
+    assert ENGAttack().resolved_params("finetune") == {
+        "max_iter": 100,
+        "n_init": 1,
+        "n_surrogates": 1,
+        "match_epochs": (0, 1, 2),
+    }
+    settings = ENGAttack(max_iter=7, match_epochs=(2, 0)).resolved_params("retrain")
+    assert settings["max_iter"] == 7 and settings["match_epochs"] == (0, 2)
+    assert settings["n_surrogates"] == 3
+    with pytest.raises(ValueError, match="protocol must be one of"):
+        ENGAttack().resolved_params("transfer")

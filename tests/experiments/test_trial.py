@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from skfrl.attacks import ENGAttack
@@ -41,3 +42,19 @@ def test_records_hold_leakage_and_fairness(records):
         assert record["probe_bce"] > 0
         for key in ("downstream_accuracy", "demographic_parity_difference"):
             assert 0 <= record[key] <= 1
+
+
+def test_train_target_split_is_stratified_seeded_and_standardised(biased_data):
+    from skfrl.experiments import train_target_split
+
+    X, y, s = biased_data
+    first = train_target_split(X, y, s, seed=3, target_fraction=0.25)
+    again = train_target_split(X, y, s, seed=3, target_fraction=0.25)
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    X_tr, _, s_tr, X_ta, _, s_ta = first
+    assert len(X_ta) == round(0.25 * len(X)) and X_tr.dtype == np.float32
+    np.testing.assert_allclose(X_tr.mean(axis=0), 0, atol=1e-5)
+    assert abs(s_tr.mean() - s_ta.mean()) < 0.05
+    with pytest.raises(ValueError, match="target_fraction must be in"):
+        train_target_split(X, y, s, target_fraction=1.5)
