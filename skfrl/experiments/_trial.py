@@ -50,9 +50,7 @@ def train_target_split(X, y, s, *, seed=0, target_fraction=0.2):
     ((80, 20), (20, 20))
     """
     if not isinstance(target_fraction, Real) or not 0 < target_fraction < 1:
-        raise ValueError(
-            f"target_fraction must be in (0, 1); got {target_fraction!r}."
-        )
+        raise ValueError(f"target_fraction must be in (0, 1); got {target_fraction!r}.")
     X_tr, X_ta, y_tr, y_ta, s_tr, s_ta = train_test_split(
         np.asarray(X, np.float64),
         np.asarray(y),
