@@ -187,7 +187,7 @@ class FRLNet(NeuralNet):
                 "EpochScoring a callable scoring(net, X, y) instead of a "
                 "classifier metric."
             )
-        # forward_iter: EpochScoring swaps in the outputs it cached in training
+        # through forward_iter, as skorch's own predict goes
         logits = [task_logits(out) for out in self.forward_iter(X, training=False)]
         return torch.cat(logits).argmax(dim=1).cpu().numpy()
 
