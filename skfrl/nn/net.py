@@ -6,6 +6,7 @@ training set lives on the device as tensors and every batch is one
 ``index_select`` per tensor.
 """
 
+import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.dataset import unpack_data
@@ -109,8 +110,20 @@ class FRLNet(NeuralNet):
             self._epoch_terms.append(("train" if training else "valid", rows, terms))
 
     def on_epoch_end(self, net, **kwargs):
-        """Record each loss term's mean over the epoch (``train_task``, ...)."""
+        """Stop a diverged training; record each loss term's epoch mean.
+
+        A non-finite batch loss raises a ``FloatingPointError`` at the end of
+        its epoch, before the epoch's scores are recorded as results.
+        """
         super().on_epoch_end(net, **kwargs)
+        epoch = self.history[-1]
+        losses = [b["train_loss"] for b in epoch["batches"] if "train_loss" in b]
+        if not np.isfinite(losses).all():
+            raise FloatingPointError(
+                f"Training diverged: a batch's loss is not finite in epoch "
+                f"{epoch['epoch']} (lr={self.lr}). Lower lr, standardise X (e.g. "
+                "with a StandardScaler), or check X for huge values."
+            )
         for prefix in ("train", "valid"):
             batches = [(n, terms) for p, n, terms in self._epoch_terms if p == prefix]
             if not batches:
@@ -127,9 +140,7 @@ class FRLNet(NeuralNet):
 
         skorch's own step sets train mode by walking every submodule on
         every batch, about 1 % of a tabular epoch; the loss and its gradient
-        are computed exactly as skorch computes them. A non-finite loss
-        stops training with a ``FloatingPointError`` before it reaches the
-        weights.
+        are computed exactly as skorch computes them.
         """
         if not (self.module_.training and self.criterion_.training):
             self.module_.train()
@@ -137,12 +148,6 @@ class FRLNet(NeuralNet):
         Xi, yi = unpack_data(batch)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        if not torch.isfinite(loss):  # skorch reads the loss right after anyway
-            raise FloatingPointError(
-                f"Training diverged: a batch's loss is {loss.item()} in epoch "
-                f"{len(self.history)} (lr={self.lr}). Lower lr, standardise X "
-                "(e.g. with a StandardScaler), or check X for huge values."
-            )
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}
 
