@@ -60,8 +60,17 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         Without ``X_target``, the fraction of the training rows drawn as the
         attacker's target set (they stay in the returned data).
     prefit : bool, default=False
-        If True, ``estimator`` is already fitted on the clean data and is
-        deep-copied into ``estimator_`` instead of refitted.
+        If True, ``estimator`` (and ``surrogate``) are already fitted on the
+        clean data and are deep-copied into ``estimator_`` (``surrogate_``)
+        instead of refitted.
+    surrogate : estimator, default=None
+        Black-box transfer: the attack crafts against this model, fitted on
+        the clean data (a clone, seeded by ``random_state`` when its own
+        ``random_state`` is None), instead of against the victim, which
+        then needs no more than the scikit-learn API. ``estimator_`` stays
+        the clean victim, so the poisons can be evaluated on a model the
+        attacker could not differentiate. None: craft on the victim itself
+        (white box).
     feature_domain : "infer", "box", FeatureDomain or None, default="infer"
         Which rows count as records. ``"infer"``: read from the training
         ``X`` by :meth:`FeatureDomain.from_data <skfrl.utils.FeatureDomain.from_data>`
@@ -94,6 +103,9 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     ----------
     estimator_ : estimator
         The clean victim θ0, fitted on the clean training data.
+    surrogate_ : estimator
+        The model the attack crafted against: ``estimator_`` itself, or the
+        fitted ``surrogate``.
     attack_ : attack object
         The attack that ran, with its fitted diagnostics (e.g. ``history_``).
     n_poison_ : int
@@ -147,6 +159,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         "protocol": [StrOptions({"finetune", "retrain"})],
         "target_size": [Interval(Real, 0, 1, closed="neither")],
         "prefit": ["boolean"],
+        "surrogate": [HasMethods(["fit", "transform"]), None],
         "feature_domain": [StrOptions({"infer", "box"}), FeatureDomain, None],
         "sensitive_feature_ids": [Integral, str, list, tuple, None],
         "random_state": ["random_state"],
@@ -162,6 +175,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         protocol="finetune",
         target_size=0.2,
         prefit=False,
+        surrogate=None,
         feature_domain="infer",
         sensitive_feature_ids=None,
         random_state=None,
@@ -173,6 +187,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         self.protocol = protocol
         self.target_size = target_size
         self.prefit = prefit
+        self.surrogate = surrogate
         self.feature_domain = feature_domain
         self.sensitive_feature_ids = sensitive_feature_ids
         self.random_state = random_state
@@ -211,9 +226,10 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     def _fit_resample(self, X, y, s, rng, *, groups, X_target=None, s_target=None):
         n_poison = check_poison_ratio(self.poison_ratio, len(X))
         attack = resolve_attack(self.attack)
+        crafted_on = self.estimator if self.surrogate is None else self.surrogate
         if attack.needs_gradients:
             check_differentiable_encoder(
-                self.estimator, attack_name=f"attack={type(attack).__name__}()"
+                crafted_on, attack_name=f"attack={type(attack).__name__}()"
             )
         domain = self.feature_domain_ = self._domain(X)
         X_target, s_target = self._target_set(X, s, groups, X_target, s_target, rng)
@@ -224,10 +240,14 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             progress.set_description(
                 "copying θ0" if self.prefit else "training the clean victim θ0"
             )
-            self.estimator_ = self._fit_victim(X, y, groups[s], rng)
+            self.estimator_ = self._fit_victim(self.estimator, X, y, groups[s], rng)
+            self.surrogate_ = self.estimator_
+            if self.surrogate is not None:  # black-box transfer
+                progress.set_description("training the surrogate")
+                self.surrogate_ = self._fit_victim(self.surrogate, X, y, groups[s], rng)
             progress.set_description(f"{type(attack).__name__}")
             poisons = attack.craft(
-                self.estimator_,
+                self.surrogate_,
                 X,
                 y,
                 s,
@@ -364,11 +384,12 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         records.insert(0, "base_row", base_rows)
         return records
 
-    def _fit_victim(self, X, y, s_labels, rng):
+    def _fit_victim(self, estimator, X, y, s_labels, rng):
+        """Return ``estimator`` fitted on the clean data (a copy if prefit)."""
         if self.prefit:
-            check_is_fitted(self.estimator)
-            return copy.deepcopy(self.estimator)
-        victim = clone(self.estimator)
+            check_is_fitted(estimator)
+            return copy.deepcopy(estimator)
+        victim = clone(estimator)
         if victim.get_params().get("random_state", 0) is None:
             victim.set_params(random_state=draw_seed(rng))
         if (

@@ -86,6 +86,7 @@ def run_paired_trial(
     probe="logistic",
     strong_probes=(),
     feature_domain="infer",
+    surrogate=None,
 ):
     """Run the clean condition and each attack against one shared θ0.
 
@@ -120,6 +121,11 @@ def run_paired_trial(
         Where every poisoner's poisons lie (see
         :class:`~skfrl.attacks.FairRepresentationPoisoner`): records by
         default, the relaxed box of training ranges for comparison.
+    surrogate : transformer, default=None
+        Black-box transfer: the attacks craft against a clone of this model
+        fitted on the same training set with ``random_state=seed + 500`` (the
+        attacker's own model) and the poisons are evaluated on θ0. None:
+        the attacks craft against θ0 itself.
 
     Returns
     -------
@@ -142,6 +148,11 @@ def run_paired_trial(
     theta0 = clone(victim).set_params(random_state=seed)
     theta0.fit(X_tr, y_tr, sensitive_features=s_tr)
     theta0_seconds = time.perf_counter() - start
+    if surrogate is not None:
+        surrogate = clone(surrogate)
+        if "random_state" in surrogate.get_params():
+            surrogate.set_params(random_state=seed + 500)
+        surrogate.fit(X_tr, y_tr, sensitive_features=s_tr)
     common = dict(
         protocol=protocol,
         n_epochs=n_epochs,
@@ -165,6 +176,7 @@ def run_paired_trial(
             poison_ratio=poison_ratio,
             protocol=protocol,
             prefit=True,
+            surrogate=surrogate,
             feature_domain=feature_domain,
             random_state=seed + 1000,
             verbose=0,  # the runner and the demo report progress per cell

@@ -322,3 +322,28 @@ def test_bad_target_sets_are_named(X_target, message, biased_data):
         _duplicates().fit_resample(
             X, y, s, X_target=X_target, s_target=s[: len(X_target)]
         )
+
+
+def test_transfer_crafts_on_the_surrogate_and_keeps_the_victim(biased_data):
+    from skfrl.attacks import ENGAttack
+    from skfrl.base import DifferentiableEncoder
+
+    X, y, s = biased_data
+    victim = PrototypeRepresentationLearner(n_prototypes=3, max_iter=5)
+    assert not isinstance(victim, DifferentiableEncoder)
+    with pytest.raises(TypeError, match="needs encoder_parameters"):
+        FairRepresentationPoisoner(victim, attack=ENGAttack(max_iter=2)).fit_resample(
+            X, y, s
+        )
+    surrogate = CFair(max_epochs=1, hidden_layer_sizes=(8,), n_components=4)
+    poisoner = FairRepresentationPoisoner(
+        victim, attack=ENGAttack(max_iter=2), surrogate=surrogate, random_state=0
+    )
+    X_res, _, _ = poisoner.fit_resample(X, y, s)
+    assert isinstance(poisoner.estimator_, PrototypeRepresentationLearner)
+    assert isinstance(poisoner.surrogate_, CFair)
+    assert poisoner.attack_.history_.shape[0] == 2
+    assert poisoner.feature_domain_.is_feasible(X_res[len(X) :]).all()
+    white_box = FairRepresentationPoisoner(surrogate, attack="duplicate")
+    white_box.set_params(random_state=0).fit_resample(X, y, s)
+    assert white_box.surrogate_ is white_box.estimator_

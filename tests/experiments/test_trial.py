@@ -58,3 +58,27 @@ def test_train_target_split_is_stratified_seeded_and_standardised(biased_data):
     assert abs(s_tr.mean() - s_ta.mean()) < 0.05
     with pytest.raises(ValueError, match="target_fraction must be in"):
         train_target_split(X, y, s, target_fraction=1.5)
+
+
+def test_a_trial_can_craft_on_the_attackers_own_model(biased_data):
+    X, y, s = biased_data
+    victim = CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4)
+    kwargs = dict(victim=victim, poison_ratio=0.1, seed=0, n_epochs=2, n_average=1)
+    attacks = {"duplicate": "duplicate", "eng": ENGAttack(max_iter=2)}
+    white = run_paired_trial(X, y, s, attacks=attacks, **kwargs)
+    transfer = run_paired_trial(X, y, s, attacks=attacks, surrogate=victim, **kwargs)
+    by_condition = [
+        {r["condition"]: r for r in records} for records in (white, transfer)
+    ]
+    # same split, θ0 and duplicates; the ENG poisons differ (another model)
+    assert (
+        by_condition[0]["clean"]["probe_bce"] == by_condition[1]["clean"]["probe_bce"]
+    )
+    assert (
+        by_condition[0]["duplicate"]["probe_bce"]
+        == by_condition[1]["duplicate"]["probe_bce"]
+    )
+    assert (
+        by_condition[0]["eng"]["matching_loss"]
+        != by_condition[1]["eng"]["matching_loss"]
+    )
