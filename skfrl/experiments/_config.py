@@ -89,6 +89,9 @@ class ExperimentConfig(Mapping):
     def __repr__(self):
         return f"ExperimentConfig({self._values!r})"
 
+    def __reduce__(self):  # copy and pickle without __setattr__
+        return ExperimentConfig._from_validated, (self.to_dict(),)
+
     def to_dict(self):
         """Return the configuration as a new, JSON-serialisable dict."""
         return copy.deepcopy(self._values)

@@ -158,6 +158,11 @@ def test_a_validated_config_is_read_only_and_passed_on_as_it_is(tiny_config):
     with pytest.raises(TypeError, match="made by check_config"):
         ExperimentConfig({"datasets": ["german"]})
     assert config.to_dict() == dict(config) and config == config.to_dict()
+    import copy
+    import pickle
+
+    for twin in (copy.deepcopy(config), pickle.loads(pickle.dumps(config))):
+        assert isinstance(twin, ExperimentConfig) and twin == config
 
 
 def test_strong_probes_are_validated_and_kept_in_catalogue_order(tiny_config):
