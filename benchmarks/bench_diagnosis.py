@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _seed_tables import flat_record, seed_summary
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.experiments import HeldOutSplit, run_paired_trial, train_target_split
@@ -194,25 +195,6 @@ def epoch_profile(name, data, ratio, seed):
     return row, records
 
 
-def summarise(diagnosis):
-    """Mean ± sd over seeds per victim (wins for the ΔBCE rows), as strings."""
-    columns = {}
-    for victim, group in diagnosis.groupby("victim", sort=False):
-        cells = []
-        for _, column, kind in ROWS:
-            values = group[column]
-            cell = (
-                f"{values.mean():+.4f}" if kind == "delta" else f"{values.mean():.4f}"
-            )
-            if len(values) > 1:
-                cell += f" ± {values.std():.4f}"
-            if kind == "delta":
-                cell += f" ({int((values > 0).sum())}/{len(values)})"
-            cells.append(cell)
-        columns[victim] = cells
-    return pd.DataFrame(columns, index=[label for label, _, _ in ROWS])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -253,12 +235,7 @@ def run(args):
                 }
             )
             histories.append(history.assign(**key))
-            for record in records:
-                record.pop("feature_change_frequency", None)
-                record["probe_bce_by_epoch"] = " ".join(
-                    f"{v:.4f}" for v in record["probe_bce_by_epoch"]
-                )
-                trial_records.append({**key, **record})
+            trial_records += [flat_record(record, key) for record in records]
             print(
                 f"{name} seed {seed}: gap {row['gap_logistic']:+.4f} "
                 f"(hgb {row['gap_hgb']:+.4f}), dBCE ep1 {profile['delta_ep1']:+.4f} "
@@ -272,7 +249,7 @@ def run(args):
             diagnosis.to_csv(args.out / "diagnosis.csv", index=False)
             pd.concat(histories).to_csv(args.out / "history.csv", index=False)
             pd.DataFrame(trial_records).to_csv(args.out / "records.csv", index=False)
-    summary = summarise(diagnosis)
+    summary = seed_summary(diagnosis, "victim", ROWS)
     summary.to_csv(args.out / "summary.csv")
     print(
         f"\nAdult, fine-tune, {args.ratio:.0%} poisons, {args.seeds} seed(s); "

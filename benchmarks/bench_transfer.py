@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from _seed_tables import flat_record, seed_summary
 
 from skfrl.attacks import ENGAttack
 from skfrl.experiments import run_paired_trial
@@ -100,25 +101,6 @@ def transfer_trial(data, surrogate, victim, ratio, seed):
     return row, records
 
 
-def summarise(transfer):
-    """Mean ± sd over seeds per pair (wins for the ΔBCE rows), as strings."""
-    columns = {}
-    for pair, group in transfer.groupby("pair", sort=False):
-        cells = []
-        for _, column, kind in ROWS:
-            values = group[column]
-            cell = (
-                f"{values.mean():+.4f}" if kind == "delta" else f"{values.mean():.4f}"
-            )
-            if len(values) > 1:
-                cell += f" ± {values.std():.4f}"
-            if kind == "delta":
-                cell += f" ({int((values > 0).sum())}/{len(values)})"
-            cells.append(cell)
-        columns[pair] = cells
-    return pd.DataFrame(columns, index=[label for label, _, _ in ROWS])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -156,12 +138,7 @@ def run(args):
                 "poison_ratio": args.ratio,
             }
             rows.append({**key, **row})
-            for record in records:
-                record.pop("feature_change_frequency", None)
-                record["probe_bce_by_epoch"] = " ".join(
-                    f"{v:.4f}" for v in record["probe_bce_by_epoch"]
-                )
-                trial_records.append({**key, **record})
+            trial_records += [flat_record(record, key) for record in records]
             print(
                 f"{pair} seed {seed}: BCE clean {row['clean_bce']:.4f} dup "
                 f"{row['duplicate_bce']:.4f} eng {row['eng_bce']:.4f}, dBCE vs dup "
@@ -173,7 +150,7 @@ def run(args):
             transfer = pd.DataFrame(rows)
             transfer.to_csv(args.out / "transfer.csv", index=False)
             pd.DataFrame(trial_records).to_csv(args.out / "records.csv", index=False)
-    summary = summarise(transfer)
+    summary = seed_summary(transfer, "pair", ROWS)
     summary.to_csv(args.out / "summary.csv")
     print(
         f"\nAdult, fine-tune, {args.ratio:.0%} poisons, {args.seeds} seed(s), "

@@ -1,0 +1,51 @@
+"""What the paired-trial benchmarks share: a seed summary and flat records.
+
+Imported by the ``bench_*.py`` scripts of this folder, which Python runs
+with the folder on ``sys.path``.
+"""
+
+import pandas as pd
+
+
+def seed_summary(frame, by, rows):
+    """Return mean ± sd over seeds per value of ``by`` (wins for ΔBCE rows).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per seed and value of ``by``.
+    by : str
+        The column naming the table's columns (a victim, a pair).
+    rows : list of (label, column, kind)
+        The table's rows; ``kind == "delta"`` prints a sign and the seeds
+        with ΔBCE > 0.
+
+    Returns
+    -------
+    table : pandas.DataFrame of str
+    """
+    columns = {}
+    for name, group in frame.groupby(by, sort=False):
+        cells = []
+        for _, column, kind in rows:
+            values = group[column]
+            cell = (
+                f"{values.mean():+.4f}" if kind == "delta" else f"{values.mean():.4f}"
+            )
+            if len(values) > 1:
+                cell += f" ± {values.std():.4f}"
+            if kind == "delta":
+                cell += f" ({int((values > 0).sum())}/{len(values)})"
+            cells.append(cell)
+        columns[name] = cells
+    return pd.DataFrame(columns, index=[label for label, _, _ in rows])
+
+
+def flat_record(record, key):
+    """Return a trial record as one CSV row: its epoch BCEs as text, with ``key``."""
+    record = dict(record)
+    record.pop("feature_change_frequency", None)
+    record["probe_bce_by_epoch"] = " ".join(
+        f"{v:.4f}" for v in record["probe_bce_by_epoch"]
+    )
+    return {**key, **record}
