@@ -6,6 +6,7 @@ __all__ = [
     "__version__",
     "attacks",
     "datasets",
+    "defences",
     "experiments",
     "metrics",
     "models",

@@ -23,6 +23,7 @@ __all__ = [
     "DifferentiableEncoder",
     "check_differentiable_encoder",
     "is_poisoner",
+    "sampler_tags",
 ]
 
 _PROTOCOL_METHODS = ("encoder_parameters", "encode_tensor", "training_loss")
@@ -146,10 +147,32 @@ class SamplerTags:
 
 
 @dataclass(slots=True)
-class PoisonerTags(Tags):
+class SamplerEstimatorTags(Tags):
     """scikit-learn's tags with imbalanced-learn's ``sampler_tags``."""
 
     sampler_tags: SamplerTags = field(default_factory=SamplerTags)
+
+
+def sampler_tags(tags):
+    """Return scikit-learn ``tags`` as a sampler's: y required, imblearn's fields.
+
+    Poisoners and sanitisers both are samplers in imbalanced-learn's sense;
+    their ``__sklearn_tags__`` pass their base tags through this.
+
+    Parameters
+    ----------
+    tags : sklearn.utils.Tags
+        The tags ``BaseEstimator.__sklearn_tags__`` returned.
+
+    Returns
+    -------
+    SamplerEstimatorTags
+    """
+    tags.target_tags.required = True
+    values = {f.name: getattr(tags, f.name) for f in fields(tags)}
+    input_tags = {f.name: getattr(tags.input_tags, f.name) for f in fields(InputTags)}
+    values["input_tags"] = SamplerInputTags(**input_tags)
+    return SamplerEstimatorTags(**values)
 
 
 class BasePoisoner(BaseEstimator):
@@ -266,14 +289,7 @@ class BasePoisoner(BaseEstimator):
         """Return ``(X_poison, y_poison, s_poison_codes, base_indices)``."""
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        values = {f.name: getattr(tags, f.name) for f in fields(tags)}
-        input_tags = {
-            f.name: getattr(tags.input_tags, f.name) for f in fields(InputTags)
-        }
-        values["input_tags"] = SamplerInputTags(**input_tags)
-        return PoisonerTags(**values)
+        return sampler_tags(super().__sklearn_tags__())
 
     def _restore_precision(self, X_poison, X_features, base_indices):
         """Return the poisons at the precision of the caller's ``X``.

@@ -20,10 +20,15 @@ ALLOWED = {
     "metrics": {"utils"},
     "datasets": {"utils"},
     "attacks": {"base", "nn", "utils"},
+    "defences": {"base", "nn", "utils"},
     "theory": {"nn", "utils"},
 }
 #: the test helpers of utils/ may import what they check
-HELPERS = {"skfrl.utils.discovery", "skfrl.utils.estimator_checks"}
+HELPERS = {
+    "skfrl.utils.discovery",
+    "skfrl.utils.estimator_checks",
+    "skfrl.utils.sanitiser_checks",
+}
 
 
 def _modules():

@@ -5,6 +5,7 @@ condition shares the split, θ0 (weights and optimizer state), the base rows
 of the poisons (one ``random_state`` for every poisoner) and the shuffling.
 """
 
+import copy
 import time
 from numbers import Real
 
@@ -14,7 +15,12 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from ..attacks import FairRepresentationPoisoner
-from ..metrics import feature_change_frequency
+from ..defences import is_sanitiser
+from ..metrics import (
+    detection_auc,
+    feature_change_frequency,
+    true_positive_rate_at_fpr,
+)
 from ._poisoned_training import HeldOutSplit, poisoned_victim_leakage
 
 __all__ = ["run_paired_trial", "train_target_split"]
@@ -87,6 +93,7 @@ def run_paired_trial(
     strong_probes=(),
     feature_domain="infer",
     surrogate=None,
+    defences=None,
 ):
     """Run the clean condition and each attack against one shared θ0.
 
@@ -126,11 +133,23 @@ def run_paired_trial(
         fitted on the same training set with ``random_state=seed + 500`` (the
         attacker's own model) and the poisons are evaluated on θ0. None:
         the attacks craft against θ0 itself.
+    defences : dict of str to sanitiser or callable, default=None
+        Defence name to a sanitiser of :mod:`skfrl.defences`, or to a
+        callable ``factory(theta0, X_train)`` returning one (the defender
+        holds the deployed θ0 and its clean training rows, e.g. to build
+        ``RecordValiditySanitiser(FeatureDomain.from_data(X_train))``).
+        Every condition's training set, clean included, is then also
+        sanitised by each defence before the victim trains on it, so each
+        attack is paired with duplicates filtered the same way.
 
     Returns
     -------
     records : list of dict
-        One per condition (``"clean"`` first): ``condition``, ``probe_bce``,
+        One per condition (``"clean"`` first) and, with ``defences``, one
+        more per condition and defence (``defence`` names it, ``"none"``
+        for the undefended runs), each holding ``detection_auc``,
+        ``tpr_at_5_fpr`` (NaN for ``clean``), ``n_removed`` and
+        ``n_poison_removed``. Every record has ``condition``, ``probe_bce``,
         ``probe_bce_by_epoch``, ``probe_bce_<name>`` of each strong probe,
         ``sensitive_entropy`` (H(s) of the scored target rows), downstream
         accuracy and fairness gaps,
@@ -167,6 +186,7 @@ def run_paired_trial(
             poisoned_victim_leakage(theta0, X_tr, y_tr, s_tr, held_out, **common),
         )
     ]
+    training_sets = {"clean": (X_tr, y_tr, s_tr, np.zeros(len(X_tr), bool))}
     for name, attack in attacks.items():
         if callable(attack):
             attack = attack(records)
@@ -186,6 +206,7 @@ def run_paired_trial(
             X_tr, y_tr, s_tr, X_target=X_ta, s_target=s_ta
         )
         craft_seconds = time.perf_counter() - start
+        training_sets[name] = (X_res, y_res, s_res, poisoner.poison_mask_)
         result = poisoned_victim_leakage(
             theta0, X_res, y_res, s_res, held_out, **common
         )
@@ -206,9 +227,52 @@ def run_paired_trial(
                 **poisoner.perturbation_norms_.mean().to_dict(),
             )
         )
+    if defences:
+        for record in records:
+            record["defence"] = "none"
+        for defence, sanitiser in defences.items():
+            if not is_sanitiser(sanitiser):
+                sanitiser = sanitiser(theta0, X_tr)
+            for name, training_set in training_sets.items():
+                records.append(
+                    _defended_record(
+                        name, defence, sanitiser, training_set, theta0, held_out, common
+                    )
+                )
     for record in records:
         record.update(seed=seed, theta0_seconds=theta0_seconds, protocol=protocol)
     return records
+
+
+def _defended_record(
+    condition, defence, sanitiser, training_set, theta0, held_out, common
+):
+    """Sanitise one condition's training set, then train on what is kept."""
+    X_res, y_res, s_res, poison_mask = training_set
+    sanitiser = copy.deepcopy(sanitiser)  # clone would unfit a prefit estimator
+    start = time.perf_counter()
+    X_kept, y_kept, s_kept = sanitiser.fit_resample(X_res, y_res, s_res)
+    defence_seconds = time.perf_counter() - start
+    removed = np.ones(len(X_res), bool)
+    removed[sanitiser.sample_indices_] = False
+    detection = {"detection_auc": np.nan, "tpr_at_5_fpr": np.nan}
+    if poison_mask.any():
+        scores = sanitiser.decision_scores_
+        detection = {
+            "detection_auc": detection_auc(poison_mask, scores),
+            "tpr_at_5_fpr": true_positive_rate_at_fpr(poison_mask, scores, fpr=0.05),
+        }
+    result = poisoned_victim_leakage(theta0, X_kept, y_kept, s_kept, held_out, **common)
+    return _record(
+        condition,
+        result,
+        defence=defence,
+        defence_seconds=defence_seconds,
+        n_poison=int(poison_mask.sum()),
+        n_removed=int(removed.sum()),
+        n_poison_removed=int((removed & poison_mask).sum()),
+        **detection,
+    )
 
 
 def _record(condition, result, **extra):

@@ -1,5 +1,6 @@
 """Leakage, fairness and stealth metrics for fair representations and attacks."""
 
+from ._detection import detection_auc, true_positive_rate_at_fpr
 from ._evaluate import evaluate_representation
 from ._fairness import downstream_fairness, fairness_report
 from ._information import fld_score, knn_mutual_info
@@ -19,6 +20,7 @@ __all__ = [
     "PROBE_NAMES",
     "SensitiveFeaturesNotRoutedError",
     "delta_bce",
+    "detection_auc",
     "downstream_fairness",
     "evaluate_representation",
     "fairness_report",
@@ -33,4 +35,5 @@ __all__ = [
     "probe_auc",
     "probe_bce",
     "sensitive_entropy",
+    "true_positive_rate_at_fpr",
 ]

@@ -82,3 +82,43 @@ def test_a_trial_can_craft_on_the_attackers_own_model(biased_data):
         by_condition[0]["eng"]["matching_loss"]
         != by_condition[1]["eng"]["matching_loss"]
     )
+
+
+def test_every_condition_is_also_sanitised_by_every_defence(biased_data):
+    from skfrl.defences import RepresentationOutlierSanitiser, SphereSanitiser
+
+    X, y, s = biased_data
+    seen = []
+
+    def outliers_of_theta0(theta0, X_train):
+        seen.append((theta0.n_iter_, X_train.shape))
+        return RepresentationOutlierSanitiser(theta0, prefit=True, random_state=0)
+
+    records = run_paired_trial(
+        X,
+        y,
+        s,
+        victim=CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4),
+        attacks={"duplicate": "duplicate", "sensitive_flip": "sensitive_flip"},
+        seed=0,
+        n_epochs=2,
+        n_average=1,
+        defences={
+            "sphere": SphereSanitiser(random_state=0),
+            "iforest": outliers_of_theta0,
+        },
+    )
+    keys = [(r["defence"], r["condition"]) for r in records]
+    conditions = ["clean", "duplicate", "sensitive_flip"]
+    assert keys == [(d, c) for d in ("none", "sphere", "iforest") for c in conditions]
+    assert seen == [(2, (320, 6))]  # the factory gets the deployed θ0 and its rows
+    for record in records:
+        if record["defence"] == "none":
+            assert "n_removed" not in record
+        elif record["condition"] == "clean":
+            assert np.isnan(record["detection_auc"]) and record["n_poison"] == 0
+            assert record["n_removed"] == 32  # contamination 0.1 of 320 rows
+        else:
+            assert 0 <= record["detection_auc"] <= 1
+            assert 0 <= record["n_poison_removed"] <= record["n_poison"] == 32
+            assert record["n_removed"] == round(0.1 * 352)
