@@ -11,6 +11,7 @@ __all__ = [
     "metrics",
     "models",
     "nn",
+    "persistence",
     "theory",
     "utils",
 ]

@@ -22,6 +22,7 @@ ALLOWED = {
     "attacks": {"base", "nn", "utils"},
     "defences": {"base", "nn", "utils"},
     "theory": {"nn", "utils"},
+    "persistence": {"attacks", "models", "utils"},
 }
 #: the test helpers of utils/ may import what they check
 HELPERS = {

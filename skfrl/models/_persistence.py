@@ -46,12 +46,12 @@ def save_model(model, path):
     model : CFair, AdvFRL, ICVAE or SupervisedEncoder
         A fitted model. ``callbacks`` are not saved (they are code); a model
         with an optimizer class instead of a name cannot be saved either.
-    path : str or path-like
-        The file to write.
+    path : str, path-like or binary file object
+        Where to write.
 
     Returns
     -------
-    path : pathlib.Path
+    path : pathlib.Path or the file object
 
     Examples
     --------
@@ -96,7 +96,8 @@ def save_model(model, path):
         "criterion": model.net_.criterion_.state_dict(),
         "optimizer": model.net_.optimizer_.state_dict(),
     }
-    path = Path(path)
+    if isinstance(path, str | Path):
+        path = Path(path)
     torch.save(state, path)
     return path
 
@@ -110,7 +111,7 @@ def load_model(path, *, device=None):
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, path-like or binary file object
         A file written by :func:`save_model`.
     device : str, default=None
         Where to put the model; None keeps the device it was saved with.
@@ -123,7 +124,11 @@ def load_model(path, *, device=None):
         shuffling (and, for ICVAE, noise) generator.
     """
     try:
-        state = torch.load(Path(path), map_location="cpu", weights_only=True)
+        state = torch.load(
+            Path(path) if isinstance(path, str | Path) else path,
+            map_location="cpu",
+            weights_only=True,
+        )
     except Exception as exc:  # torch raises UnpicklingError, RuntimeError, ...
         raise ValueError(
             f"{path} is not a model file of skfrl.models.save_model, or holds "
