@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..utils._param_validation import validate_estimator_params
 from ._presets import PRESETS, preset
-from .catalogue import ATTACKS, DATASETS, STRONG_PROBES, VICTIMS
+from .catalogue import ATTACKS, DATASETS, DEFENCES, STRONG_PROBES, VICTIMS
 
 __all__ = [
     "ExperimentConfig",
@@ -37,6 +37,7 @@ _DEFAULTS = {
     "target_fraction": 0.2,
     "feature_domain": "infer",
     "strong_probes": ["hgb"],
+    "defences": [],
     "victim_params": {},
     "attack_params": {},
 }
@@ -187,6 +188,13 @@ def check_config(config):
         - ``strong_probes``: probes measured next to the default one, among
           ``"mlp"`` and ``"hgb"``, default ``["hgb"]`` (see
           :func:`~skfrl.metrics.make_probe`);
+        - ``defences``: sanitisers of the catalogue (``"sphere"``,
+          ``"slab"``, ``"slab_group"``, ``"knn_input"``, ``"knn_z"``,
+          ``"isolation_forest_z"``, ``"spectral"``, ``"record_validity"``),
+          default ``[]``. Each cell then also sanitises every condition's
+          training set, clean and duplicates included, with each of them
+          before θ0 trains on what is kept (see
+          :func:`run_paired_trial`);
         - ``victim_params``: constructor parameters of every victim, e.g.
           ``{"max_epochs": 20}``; a key naming a victim holds parameters of
           that victim only, e.g. ``{"cfair": {"fairness_weight": 5.0}}``;
@@ -239,6 +247,11 @@ def check_config(config):
             f"{config['feature_domain']!r}."
         )
     config["strong_probes"] = _check_strong_probes(config["strong_probes"])
+    config["defences"] = (
+        _check_names(config["defences"], "defences", DEFENCES)
+        if config["defences"]
+        else []
+    )
     for victim in config["victims"]:
         params = victim_params(config, victim)
         _check_victim(victim, params)

@@ -8,6 +8,7 @@ from .catalogue import (
     CONDITION_SECONDS,
     DATASETS,
     DEFAULT_PROBE,
+    DEFENCES,
     PROBES,
     VICTIMS,
 )
@@ -59,6 +60,13 @@ def estimate_cell_seconds(cell):
         for name in (DEFAULT_PROBE, *cell["strong_probes"])
     )
     seconds += (1 + len(attacks)) * (cell["n_average"] * probe + CONDITION_SECONDS)
+    sizes = [n_train] + [n_train + n_poison] * len(attacks)
+    for name in cell.get("defences", []):  # each condition again, on what is kept
+        for size in sizes:
+            kept = round(0.9 * size)  # the catalogued sanitisers remove 10 %
+            seconds += DEFENCES[name].seconds_per_row * size
+            seconds += cell["n_epochs"] * entry.epoch_cost(kept)
+            seconds += cell["n_average"] * probe + CONDITION_SECONDS
     for name in attacks:
         craft_seconds = ATTACKS[name].craft_seconds
         if craft_seconds is not None:

@@ -26,7 +26,7 @@ def expand_grid(config):
         One per dataset × victim × protocol × poison ratio × seed, with
         everything that determines its results: the victim's and the
         attacks' parameters, the epochs, the target fraction, the feature
-        domain and the strong probes.
+        domain, the strong probes and, when the grid has any, the defences.
 
     Examples
     --------
@@ -64,6 +64,12 @@ def expand_grid(config):
                                 "target_fraction": config["target_fraction"],
                                 "feature_domain": config["feature_domain"],
                                 "strong_probes": config["strong_probes"],
+                                # absent without defences: old cells keep their ids
+                                **(
+                                    {"defences": config["defences"]}
+                                    if config["defences"]
+                                    else {}
+                                ),
                             }
                         )
     return cells

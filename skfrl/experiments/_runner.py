@@ -36,7 +36,7 @@ from ._store import (
     write_meta,
 )
 from ._trial import run_paired_trial
-from .catalogue import ATTACKS, VICTIMS, load_dataset
+from .catalogue import ATTACKS, DEFENCES, VICTIMS, load_dataset
 
 __all__ = ["run_experiment"]
 
@@ -227,13 +227,20 @@ def _paired_records(cell):
         target_fraction=cell["target_fraction"],
         strong_probes=cell["strong_probes"],
         feature_domain=cell["feature_domain"],
+        defences={name: DEFENCES[name].build for name in cell.get("defences", [])},
     )
 
 
 def _tidy(cell, record, records, seconds):
-    """One row of the store: keys, paired differences, JSON for lists."""
-    control = next(r for r in records if r["condition"] == "duplicate")
-    clean = next(r for r in records if r["condition"] == "clean")
+    """One row of the store: keys, paired differences, JSON for lists.
+
+    Differences pair each record with the duplicates and the clean run of
+    its own defence ("none" without one).
+    """
+    defence = record.get("defence", "none")
+    same_defence = [r for r in records if r.get("defence", "none") == defence]
+    control = next(r for r in same_defence if r["condition"] == "duplicate")
+    clean = next(r for r in same_defence if r["condition"] == "clean")
     frequency = record.get("feature_change_frequency")
     if frequency is not None:
         names = load_dataset(cell["dataset"])[3]
@@ -242,6 +249,7 @@ def _tidy(cell, record, records, seconds):
         **{key: cell[key] for key in ("dataset", "victim", "protocol")},
         **{key: cell[key] for key in ("poison_ratio", "seed")},
         **record,
+        "defence": defence,
         "cell_id": cell_id(cell),
         "delta_bce_vs_duplicate": delta_bce(control["probe_bce"], record["probe_bce"]),
         "delta_bce_vs_clean": delta_bce(clean["probe_bce"], record["probe_bce"]),
@@ -263,7 +271,8 @@ def _cell_line(records):
     first = records[0]
     probes = json.loads(first["cell_config"])["strong_probes"]
     deltas = ", ".join(
-        f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f}"
+        ("" if r["defence"] == "none" else f"{r['defence']}/")
+        + f"{r['condition']} {r['delta_bce_vs_duplicate']:+.4f}"
         + "".join(
             f" ({probe} {r[strong_probe_columns(probe)[1]]:+.4f})" for probe in probes
         )

@@ -10,6 +10,7 @@ from .catalogue import ATTACKS, STRONG_PROBES
 __all__ = [
     "COLUMNS",
     "CONDITIONS",
+    "DEFENCE_METRICS",
     "LABELS",
     "LEAKAGE_METRICS",
     "OPTIONAL",
@@ -24,8 +25,8 @@ def strong_probe_columns(probe):
     return f"probe_bce_{probe}", f"delta_bce_{probe}_vs_duplicate"
 
 
-#: what a summary row averages over seeds
-SUMMARY_KEY = ["dataset", "victim", "protocol", "poison_ratio", "condition"]
+#: what a summary row averages over seeds; defence "none" is the undefended run
+SUMMARY_KEY = ["dataset", "victim", "protocol", "poison_ratio", "defence", "condition"]
 #: conditions in table order; their index picks a colour, stable across plots
 CONDITIONS = ["clean", "duplicate", *(name for name in ATTACKS if name != "duplicate")]
 
@@ -42,9 +43,11 @@ UTILITY_METRICS = [
     "demographic_parity_difference",
     "equalized_odds_difference",
 ]
-#: NaN where not measured: strong probes not asked for, stores written before
-#: skfrl recorded H(s)
-OPTIONAL = ["sensitive_entropy", *_STRONG]
+#: how well a defence found the poisons, and what it removed
+DEFENCE_METRICS = ["detection_auc", "tpr_at_5_fpr", "n_removed", "n_poison_removed"]
+#: NaN where not measured: strong probes not asked for, no defence, stores
+#: written before skfrl recorded H(s)
+OPTIONAL = ["sensitive_entropy", *_STRONG, *DEFENCE_METRICS]
 
 LABELS = {
     "probe_bce": "probe BCE (nats)",
@@ -54,6 +57,10 @@ LABELS = {
     "downstream_accuracy": "accuracy",
     "demographic_parity_difference": "DP gap",
     "equalized_odds_difference": "EO gap",
+    "detection_auc": "detection AUC",
+    "tpr_at_5_fpr": "TPR at 5 % FPR",
+    "n_removed": "rows removed",
+    "n_poison_removed": "poisons removed",
     **{
         column: label.format(probe)
         for probe in STRONG_PROBES
@@ -73,10 +80,12 @@ COLUMNS = [
     "protocol",
     "poison_ratio",
     "seed",
+    "defence",
     "condition",
     "sensitive_entropy",
     *LEAKAGE_METRICS,
     *UTILITY_METRICS,
+    *DEFENCE_METRICS,
     "n_poison",
     "fields",
     "l0",

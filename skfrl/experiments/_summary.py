@@ -7,21 +7,22 @@ import pandas as pd
 
 from ._schema import (
     CONDITIONS,
+    DEFENCE_METRICS,
     LEAKAGE_METRICS,
     OPTIONAL,
     SUMMARY_KEY,
     UTILITY_METRICS,
     strong_probe_columns,
 )
-from .catalogue import STRONG_PROBES
+from .catalogue import DEFENCES, STRONG_PROBES
 
 __all__ = ["condition_order", "summarise", "summary_to_markdown"]
 
-_METRICS = [*LEAKAGE_METRICS, *UTILITY_METRICS, "sensitive_entropy"]
+_METRICS = [*LEAKAGE_METRICS, *UTILITY_METRICS, "sensitive_entropy", *DEFENCE_METRICS]
 
 
 def summarise(results):
-    """Average the records over seeds, per dataset, victim, protocol, ratio.
+    """Average the records over seeds, per dataset, victim, protocol, ratio, defence.
 
     Parameters
     ----------
@@ -31,15 +32,18 @@ def summarise(results):
     Returns
     -------
     summary : pandas.DataFrame
-        One row per dataset × victim × protocol × poisoning ratio × condition
-        (``"clean"``, ``"duplicate"``, then the attacks): ``n_seeds``, the
+        One row per dataset × victim × protocol × poisoning ratio × defence
+        (``"none"``, then the grid's sanitisers) × condition (``"clean"``,
+        ``"duplicate"``, then the attacks): ``n_seeds``, the
         mean and standard deviation over seeds (``<metric>_mean``,
         ``<metric>_std``) of ``probe_bce``, ``delta_bce_vs_duplicate``,
         ``delta_bce_vs_clean``, each strong probe's ``probe_bce_<probe>``
         and ``delta_bce_<probe>_vs_duplicate`` (NaN where it was not
         measured), ``downstream_accuracy``,
         ``demographic_parity_difference``, ``equalized_odds_difference``
-        and ``sensitive_entropy`` (H(s) of the scored target rows), and
+        ``sensitive_entropy`` (H(s) of the scored target rows), the
+        defence's ``detection_auc``, ``tpr_at_5_fpr``, ``n_removed`` and
+        ``n_poison_removed`` (NaN without a defence), and
         ``wins`` (``wins_<probe>``): the seeds where the condition leaks
         more than the duplicates (ΔBCE > 0, the paper's convention) under
         the default probe (under a strong probe).
@@ -62,15 +66,22 @@ def summarise(results):
     """
     if results.empty:
         raise ValueError("results is empty: no cell has finished yet.")
-    missing = sorted(set(SUMMARY_KEY + _METRICS) - set(results.columns) - set(OPTIONAL))
+    optional = {*OPTIONAL, "defence"}
+    missing = sorted(set(SUMMARY_KEY + _METRICS) - set(results.columns) - optional)
     if missing:
         raise ValueError(f"results lacks the columns {missing}.")
     _check_one_config_per_row(results)
     df = results.copy()
+    if "defence" not in df:  # stores written before skfrl had defences
+        df["defence"] = "none"
+    df["defence"] = df["defence"].fillna("none")
     for column in OPTIONAL:
         if column not in df:
             df[column] = np.nan
     df["condition"] = pd.Categorical(df["condition"], condition_order(df))
+    defences = ["none", *(d for d in DEFENCES if d in set(df["defence"]))]
+    defences += [d for d in dict.fromkeys(df["defence"]) if d not in defences]
+    df["defence"] = pd.Categorical(df["defence"], defences)
     groups = df.groupby(SUMMARY_KEY, observed=True, sort=True)
     summary = groups[_METRICS].agg(["mean", "std"])
     summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
@@ -83,6 +94,7 @@ def summarise(results):
         summary[column] = groups[metric].agg(lambda d: int((d > 0).sum()))
     summary = summary.reset_index()
     summary["condition"] = summary["condition"].astype(str)
+    summary["defence"] = summary["defence"].astype(str)
     return summary
 
 
@@ -95,7 +107,7 @@ def _check_one_config_per_row(results):
     """
     if "cell_config" not in results:
         return
-    key = [k for k in SUMMARY_KEY if k != "condition"]
+    key = [k for k in SUMMARY_KEY if k not in ("condition", "defence")]
     for values, rows in results.groupby(key, sort=False):
         configs = {
             json.dumps(
@@ -149,20 +161,27 @@ def summary_to_markdown(summary, *, digits=3):
         A Markdown table, one line per row of ``summary``.
     """
     probes = _measured_strong_probes(summary)
-    header = ["dataset", "victim", "protocol", "ratio", "condition", "n", "H(s)"]
+    defended = (summary["defence"] != "none").any()
+    header = ["dataset", "victim", "protocol", "ratio"]
+    header += ["defence"] if defended else []
+    header += ["condition", "n", "H(s)"]
     header += ["probe BCE", "ΔBCE vs duplicate", "wins", "ΔBCE vs clean"]
     for probe in probes:
         header += [f"{probe} probe BCE", f"ΔBCE vs duplicate ({probe})"]
         header += [f"wins ({probe})"]
     header += ["accuracy", "DP gap", "EO gap"]
+    header += ["detection AUC", "TPR at 5 % FPR"] if defended else []
+    n_text = 6 if defended else 5
     lines = [
         "| " + " | ".join(header) + " |",
-        "|" + "---|" * 5 + "---:|" * (len(header) - 5),
+        "|" + "---|" * n_text + "---:|" * (len(header) - n_text),
     ]
     for _, row in summary.iterrows():
         is_control = row["condition"] == "duplicate"
         cells = [str(row[key]) for key in ("dataset", "victim", "protocol")]
-        cells += [f"{row['poison_ratio']:g}", row["condition"], str(row["n_seeds"])]
+        cells += [f"{row['poison_ratio']:g}"]
+        cells += [row["defence"]] if defended else []
+        cells += [row["condition"], str(row["n_seeds"])]
         entropy = row["sensitive_entropy_mean"]
         cells += ["–" if np.isnan(entropy) else f"{entropy:.{digits}f}"]
         cells += [
@@ -181,6 +200,11 @@ def summary_to_markdown(summary, *, digits=3):
                 else f"{row[f'wins_{probe}']}/{row['n_seeds']}",
             ]
         cells += [_mean_std(row, metric, digits=digits) for metric in UTILITY_METRICS]
+        if defended:
+            cells += [
+                _mean_std(row, metric, digits=digits)
+                for metric in ("detection_auc", "tpr_at_5_fpr")
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -1,10 +1,10 @@
-"""The runner's catalogue: one entry per victim, dataset, attack and probe.
+"""The runner's catalogue: one entry per victim, dataset, attack, defence and probe.
 
 Everything else the runner knows about them is derived from these entries:
 the names a configuration accepts, the objects a cell builds, the runtime
 estimate, the dataset loader and the report's columns. Adding a victim, a
-dataset, an attack or a probe to the runner is adding one entry here (see
-the contributor guide, "Add a victim in one place").
+dataset, an attack, a defence or a probe to the runner is adding one entry
+here (see the contributor guide, "Add a victim in one place").
 
 Costs are seconds on one CPU thread, measured by
 ``benchmarks/bench_cell_costs.py`` on German's and Adult's training sets;
@@ -25,14 +25,24 @@ from ..datasets import (
     fetch_german,
     make_biased_classification,
 )
+from ..defences import (
+    KNNConsistencySanitiser,
+    RecordValiditySanitiser,
+    RepresentationOutlierSanitiser,
+    SlabSanitiser,
+    SpectralSignatureSanitiser,
+    SphereSanitiser,
+)
 from ..metrics import PROBE_NAMES
 from ..models import ICVAE, AdvFRL, CFair, SupervisedEncoder
+from ..utils import FeatureDomain
 
 __all__ = [
     "ATTACKS",
     "CONDITION_SECONDS",
     "DATASETS",
     "DEFAULT_PROBE",
+    "DEFENCES",
     "PROBES",
     "STRONG_PROBES",
     "VICTIMS",
@@ -122,6 +132,30 @@ class AttackEntry:
     def build(self, params=None):
         """Return the attack object with the configured ``params`` set."""
         return make_attack(self.name, **_as_tuples(params or {}))
+
+
+@dataclass(frozen=True)
+class DefenceEntry:
+    """A sanitiser the runner can put between the poisons and the victim.
+
+    Attributes
+    ----------
+    name : str
+        Its name in configurations and in the ``defence`` column.
+    factory : callable
+        ``factory(theta0, X_train)`` returning the sanitiser: the defender
+        holds the deployed clean model θ0 and its clean training rows.
+    seconds_per_row : float
+        Scoring one row (the fine-tuning on the kept rows is counted apart).
+    """
+
+    name: str
+    factory: Callable
+    seconds_per_row: float = 1e-5
+
+    def build(self, theta0, X_train):
+        """Return the sanitiser for one cell."""
+        return self.factory(theta0, X_train)
 
 
 @dataclass(frozen=True)
@@ -218,6 +252,55 @@ ATTACKS = _index(
         AttackEntry(name, _eng_craft_seconds if name == "eng" else None)
         for name in ATTACK_NAMES
     )
+)
+
+
+def _sphere(theta0, X_train):
+    return SphereSanitiser(random_state=0)
+
+
+def _slab(theta0, X_train):
+    return SlabSanitiser(random_state=0)
+
+
+def _slab_group(theta0, X_train):
+    return SlabSanitiser(direction="group", random_state=0)
+
+
+def _knn_input(theta0, X_train):
+    return KNNConsistencySanitiser(random_state=0)
+
+
+def _knn_z(theta0, X_train):
+    return KNNConsistencySanitiser(
+        theta0, prefit=True, attribute="both", random_state=0
+    )
+
+
+def _isolation_forest_z(theta0, X_train):
+    return RepresentationOutlierSanitiser(theta0, prefit=True, random_state=0)
+
+
+def _spectral(theta0, X_train):
+    return SpectralSignatureSanitiser(theta0, prefit=True, random_state=0)
+
+
+def _record_validity(theta0, X_train):
+    return RecordValiditySanitiser(FeatureDomain.from_data(X_train))
+
+
+#: defence name -> entry; the "none" of the results is no entry. Seconds
+#: per row measured by benchmarks/bench_defences.py (2026-12-02, one thread,
+#: Adult's 36,000 training rows with poisons; k-NN grows faster than n)
+DEFENCES = _index(
+    DefenceEntry("sphere", _sphere, 8e-6),
+    DefenceEntry("slab", _slab, 8e-6),
+    DefenceEntry("slab_group", _slab_group, 7e-6),
+    DefenceEntry("knn_input", _knn_input, 2.5e-4),
+    DefenceEntry("knn_z", _knn_z, 1.8e-4),
+    DefenceEntry("isolation_forest_z", _isolation_forest_z, 7e-6),
+    DefenceEntry("spectral", _spectral, 6.7e-4),
+    DefenceEntry("record_validity", _record_validity, 8e-6),
 )
 
 #: probe name -> entry; the first is skfrl's one default probe

@@ -17,16 +17,18 @@ pytestmark = pytest.mark.usefixtures("pyplot")
 def test_summary_has_one_row_per_group_with_means_stds_and_wins(fake_results):
     summary = summarise(fake_results())
     assert len(summary) == 2 * 2 * 4
-    assert list(summary.columns[:8]) == [
+    assert list(summary.columns[:9]) == [
         "dataset",
         "victim",
         "protocol",
         "poison_ratio",
+        "defence",
         "condition",
         "n_seeds",
         "probe_bce_mean",
         "probe_bce_std",
     ]
+    assert set(summary["defence"]) == {"none"}  # results without a defence column
     for metric in (
         "delta_bce_vs_duplicate",
         "delta_bce_vs_clean",
