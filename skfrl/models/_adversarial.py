@@ -4,7 +4,7 @@ from numbers import Real
 
 from ..nn import AdversarialLoss, AdversarialNet
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseTorchRepresentation
+from ._base import PRIVACY_CONSTRAINTS, BaseTorchRepresentation
 from ._docstrings import fill_docstring
 
 __all__ = ["AdvFRL"]
@@ -37,6 +37,7 @@ class AdvFRL(BaseTorchRepresentation):
         clearly better than 1 (probe BCE 0.619 vs 0.590, against 0.577 for
         the same encoder without adversary) at the same accuracy (0.847
         vs 0.849; ``benchmarks/bench_models.py``, 3 seeds).
+    {privacy_parameters}
     {training_parameters}
 
     Attributes
@@ -79,6 +80,7 @@ class AdvFRL(BaseTorchRepresentation):
 
     _parameter_constraints: dict = {
         **BaseTorchRepresentation._parameter_constraints,
+        **PRIVACY_CONSTRAINTS,
         "adversary_layer_sizes": [tuple, list],
         "fairness": [StrOptions(set(_CONDITIONING))],
         "fairness_weight": [Interval(Real, 0, None, closed="left")],
@@ -100,6 +102,8 @@ class AdvFRL(BaseTorchRepresentation):
         device="cpu",
         callbacks=None,
         validation_fraction=None,
+        per_sample_clip_norm=None,
+        noise_multiplier=0.0,
         sensitive_feature_ids=None,
         verbose=0,
         random_state=None,
@@ -117,6 +121,8 @@ class AdvFRL(BaseTorchRepresentation):
         self.device = device
         self.callbacks = callbacks
         self.validation_fraction = validation_fraction
+        self.per_sample_clip_norm = per_sample_clip_norm
+        self.noise_multiplier = noise_multiplier
         self.sensitive_feature_ids = sensitive_feature_ids
         self.verbose = verbose
         self.random_state = random_state

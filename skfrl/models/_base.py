@@ -32,6 +32,12 @@ from ..utils.validation import split_sensitive_columns
 
 __all__ = ["BaseTorchRepresentation"]
 
+#: constraints of the DP-SGD parameters, for the models that have them
+PRIVACY_CONSTRAINTS = {
+    "per_sample_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "noise_multiplier": [Interval(Real, 0, None, closed="left")],
+}
+
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
@@ -270,7 +276,8 @@ class BaseTorchRepresentation(
         n_classes = len(self.classes_) if hasattr(self, "classes_") else 0
         with forked_torch_rng(draw_seed(rng)):
             module = self._build_module(n_features, n_classes)
-        shuffle_generator = torch.Generator().manual_seed(draw_seed(rng))
+        shuffle_seed = draw_seed(rng)
+        shuffle_generator = torch.Generator().manual_seed(shuffle_seed)
         train_split = None
         if self.validation_fraction is not None:
             train_split = ValidSplit(
@@ -294,10 +301,13 @@ class BaseTorchRepresentation(
             verbose=self.verbose,
         )
         self.net_.initialize()
+        # DP-SGD noise: its own stream, without drawing from rng again
+        self.net_.noise_generator = torch.Generator().manual_seed(shuffle_seed + 1)
         self.n_iter_ = 0
 
     def _train(self, data, epochs):
         X, y_codes, s_codes = data
+        self._set_privacy()
         Xd = {"X": self._to_tensor(X)}
         if s_codes is not None:
             Xd["s"] = torch.as_tensor(s_codes, device=self.net_.device)
@@ -311,6 +321,22 @@ class BaseTorchRepresentation(
         # Callbacks such as EarlyStopping may end training before ``epochs``.
         self.n_iter_ += len(self.net_.history) - n_before
         return self
+
+    def _set_privacy(self):
+        """Give the net this call's DP-SGD settings (``set_params`` may change them).
+
+        Only models with ``per_sample_clip_norm`` have them; their criterion
+        must split its batch loss into per-row terms.
+        """
+        clip_norm = getattr(self, "per_sample_clip_norm", None)
+        noise_multiplier = getattr(self, "noise_multiplier", 0.0)
+        if clip_norm is None and noise_multiplier > 0:
+            raise ValueError(
+                f"noise_multiplier={noise_multiplier} needs per_sample_clip_norm: "
+                "DP-SGD adds noise in units of the clipping norm."
+            )
+        self.net_.per_sample_clip_norm = clip_norm
+        self.net_.noise_multiplier = noise_multiplier
 
     def _to_tensor(self, X):
         if isinstance(X, torch.Tensor):

@@ -4,7 +4,7 @@ from numbers import Real
 
 from ..nn import AdversarialLoss, AdversarialNet
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseTorchRepresentation
+from ._base import PRIVACY_CONSTRAINTS, BaseTorchRepresentation
 from ._docstrings import fill_docstring
 
 __all__ = ["CFair"]
@@ -36,6 +36,7 @@ class CFair(BaseTorchRepresentation):
     class_weight : {"balanced"} or None, default="balanced"
         ``"balanced"`` weighs the task loss by ``1 / p_y`` (CFair); None
         leaves it unweighted (CFair-EO).
+    {privacy_parameters}
     {training_parameters}
 
     Attributes
@@ -81,6 +82,7 @@ class CFair(BaseTorchRepresentation):
 
     _parameter_constraints: dict = {
         **BaseTorchRepresentation._parameter_constraints,
+        **PRIVACY_CONSTRAINTS,
         "adversary_layer_sizes": [tuple, list],
         "fairness_weight": [Interval(Real, 0, None, closed="left")],
         "class_weight": [StrOptions({"balanced"}), None],
@@ -102,6 +104,8 @@ class CFair(BaseTorchRepresentation):
         device="cpu",
         callbacks=None,
         validation_fraction=None,
+        per_sample_clip_norm=None,
+        noise_multiplier=0.0,
         sensitive_feature_ids=None,
         verbose=0,
         random_state=None,
@@ -119,6 +123,8 @@ class CFair(BaseTorchRepresentation):
         self.device = device
         self.callbacks = callbacks
         self.validation_fraction = validation_fraction
+        self.per_sample_clip_norm = per_sample_clip_norm
+        self.noise_multiplier = noise_multiplier
         self.sensitive_feature_ids = sensitive_feature_ids
         self.verbose = verbose
         self.random_state = random_state

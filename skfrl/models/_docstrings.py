@@ -46,6 +46,20 @@ net_ : skfrl.nn.FRLNet
     n_iter_ : int
         Epochs trained so far (``fit`` resets it)."""
 
+PRIVACY_PARAMETERS = """\
+per_sample_clip_norm : float, default=None
+        DP-SGD (Abadi et al. 2016), a training-time defence against
+        poisoning: each row's gradient is clipped to this norm before the
+        batch's are summed, so no row (no poison) pulls harder than it. None
+        trains with the plain batch gradient. Costs about 10 times a plain
+        step (``torch.func`` per-sample gradients). It may be set on a
+        fitted model, e.g. to fine-tune θ0 privately.
+    noise_multiplier : float, default=0.0
+        DP-SGD: Gaussian noise of standard deviation ``noise_multiplier *
+        per_sample_clip_norm`` is added to the clipped sum (needs
+        ``per_sample_clip_norm``); drawn from the model's own generator,
+        seeded by ``random_state``."""
+
 CLASSES_ATTRIBUTE = """\
 classes_ : ndarray of shape (n_classes,)
         Task labels seen during ``fit``."""
@@ -54,12 +68,14 @@ classes_ : ndarray of shape (n_classes,)
 def fill_docstring(cls, **defaults):
     """Insert the shared parameter and attribute text into ``cls.__doc__``.
 
-    Plain replacement of ``{training_parameters}``, ``{classes_attribute}``
-    and ``{fitted_attributes}``, so the LaTeX braces of ``Notes`` stay intact.
+    Plain replacement of ``{training_parameters}``, ``{privacy_parameters}``,
+    ``{classes_attribute}`` and ``{fitted_attributes}``, so the LaTeX braces
+    of ``Notes`` stay intact.
     ``defaults`` fills the default values of the training parameters.
     """
     sections = {
         "{training_parameters}": TRAINING_PARAMETERS.format(**defaults),
+        "{privacy_parameters}": PRIVACY_PARAMETERS,
         "{classes_attribute}": CLASSES_ATTRIBUTE,
         "{fitted_attributes}": FITTED_ATTRIBUTES,
     }

@@ -1,7 +1,7 @@
 """SupervisedEncoder: the unfair reference, an encoder trained on the task only."""
 
 from ..nn import AdversarialLoss, AdversarialNet
-from ._base import BaseTorchRepresentation
+from ._base import PRIVACY_CONSTRAINTS, BaseTorchRepresentation
 from ._docstrings import fill_docstring
 
 __all__ = ["SupervisedEncoder"]
@@ -21,6 +21,7 @@ class SupervisedEncoder(BaseTorchRepresentation):
         Width of the representation ``Z``.
     hidden_layer_sizes : tuple of int, default=(64, 64)
         Hidden widths of the encoder.
+    {privacy_parameters}
     {training_parameters}
 
     Attributes
@@ -42,6 +43,10 @@ class SupervisedEncoder(BaseTorchRepresentation):
     """
 
     _uses_sensitive_features = False
+    _parameter_constraints: dict = {
+        **BaseTorchRepresentation._parameter_constraints,
+        **PRIVACY_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -56,6 +61,8 @@ class SupervisedEncoder(BaseTorchRepresentation):
         device="cpu",
         callbacks=None,
         validation_fraction=None,
+        per_sample_clip_norm=None,
+        noise_multiplier=0.0,
         sensitive_feature_ids=None,
         verbose=0,
         random_state=None,
@@ -70,6 +77,8 @@ class SupervisedEncoder(BaseTorchRepresentation):
         self.device = device
         self.callbacks = callbacks
         self.validation_fraction = validation_fraction
+        self.per_sample_clip_norm = per_sample_clip_norm
+        self.noise_multiplier = noise_multiplier
         self.sensitive_feature_ids = sensitive_feature_ids
         self.verbose = verbose
         self.random_state = random_state

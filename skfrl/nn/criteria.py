@@ -75,6 +75,52 @@ class AdversarialLoss(nn.Module):
                 torch.where(counts > 0, 1.0 / freq.clamp_min(1e-12), 0.0)
             )
 
+    @torch.no_grad()
+    def batch_scales(self, y, s):
+        """Return the batch means of the loss weights, for :meth:`sample_losses`.
+
+        The batch loss divides weighted sums by the batch's total weight;
+        with these means held fixed it is the mean of per-row terms.
+        """
+        task = self.task_weight.index_select(0, y).mean()
+        if s is None:
+            return task, None
+        rows = self._adversary_rows(y).to(self.task_weight.dtype)
+        adversary = (self.adversary_weight.index_select(1, s) * rows).mean(dim=1)
+        return task, adversary.clamp_min(1e-12)
+
+    def sample_losses(self, y_pred, y, s, scales):
+        """Return each row's share of the batch loss: their mean is :meth:`forward`.
+
+        Parameters
+        ----------
+        y_pred : tuple
+            The module's outputs for the rows.
+        y, s : torch.Tensor
+            Their label and group codes (``s`` may be None).
+        scales : tuple
+            :meth:`batch_scales` of the whole batch the rows belong to.
+
+        Returns
+        -------
+        losses : torch.Tensor of shape (n_rows,)
+            Written with ``index_select`` only, so that ``torch.func.vmap``
+            can map it over single rows (per-sample gradients).
+        """
+        logits, adversary_logits = y_pred
+        task_scale, adversary_scale = scales
+        weight = self.task_weight.index_select(0, y)
+        losses = F.cross_entropy(logits, y, reduction="none") * weight / task_scale
+        if adversary_logits is None or s is None or self.fairness_weight == 0:
+            return losses
+        rows = self._adversary_rows(y).to(logits.dtype)  # (n_adversaries, rows)
+        weights = self.adversary_weight.index_select(1, s) * rows
+        ce = F.cross_entropy(
+            adversary_logits.flatten(0, 1), s.repeat(len(rows)), reduction="none"
+        ).view_as(rows)
+        per_adversary = ce * weights / adversary_scale[:, None]
+        return losses + self.fairness_weight * per_adversary.mean(dim=0)
+
     def forward(self, y_pred, y, s):
         """Return the scalar loss of one batch."""
         logits, adversary_logits = y_pred

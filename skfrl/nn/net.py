@@ -13,6 +13,8 @@ from skorch.dataset import unpack_data
 from skorch.utils import to_device
 from torch.utils.data import Subset
 
+from .privacy import private_gradients
+
 __all__ = ["FRLNet", "TensorBatchIterator"]
 
 
@@ -85,7 +87,19 @@ class FRLNet(NeuralNet):
     ``update_weights(y, s)`` (class and group weights of the training data)
     has it called at ``on_train_begin``, i.e. at every ``fit`` and
     ``partial_fit``. Everything else is skorch's own loop.
+
+    With ``per_sample_clip_norm`` set (by the model, before each training
+    call), each step applies the DP-SGD gradient of
+    :func:`~skfrl.nn.privacy.private_gradients` instead of the batch
+    gradient, with ``noise_multiplier`` and the CPU ``noise_generator``.
     """
+
+    #: DP-SGD: the largest norm of one row's gradient; None trains as usual
+    per_sample_clip_norm = None
+    #: DP-SGD: the noise's standard deviation in units of the clipping norm
+    noise_multiplier = 0.0
+    #: DP-SGD: the generator of the noise
+    noise_generator = None
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         """Give the criterion the weights of the data about to be trained on."""
@@ -146,9 +160,28 @@ class FRLNet(NeuralNet):
             self.module_.train()
             self.criterion_.train()
         Xi, yi = unpack_data(batch)
+        if self.per_sample_clip_norm is not None:
+            return self._private_step(Xi, yi)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _private_step(self, Xi, yi):
+        """Set the DP-SGD gradient; return the (unclipped) batch loss to log."""
+        private_gradients(
+            self.module_,
+            self.criterion_,
+            Xi["X"],
+            yi,
+            Xi.get("s"),
+            clip_norm=self.per_sample_clip_norm,
+            noise_multiplier=self.noise_multiplier,
+            generator=self.noise_generator,
+        )
+        with torch.no_grad():  # the loss and its terms, for the history
+            y_pred = self.infer(Xi)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         return {"loss": loss, "y_pred": y_pred}
 
     def infer(self, x, **fit_params):
