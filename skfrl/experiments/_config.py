@@ -190,10 +190,11 @@ def check_config(config):
           :func:`~skfrl.metrics.make_probe`);
         - ``defences``: sanitisers of the catalogue (``"sphere"``,
           ``"slab"``, ``"slab_group"``, ``"knn_input"``, ``"knn_z"``,
-          ``"isolation_forest_z"``, ``"spectral"``, ``"record_validity"``),
-          default ``[]``. Each cell then also sanitises every condition's
-          training set, clean and duplicates included, with each of them
-          before θ0 trains on what is kept (see
+          ``"isolation_forest_z"``, ``"spectral"``, ``"record_validity"``)
+          and training-time defences (``"dp_clip"``: per-sample gradient
+          clipping, ``"dp_sgd"``: clipping and noise), default ``[]``. Each
+          cell then also trains θ0 on every condition's training set,
+          clean and duplicates included, under each of them (see
           :func:`run_paired_trial`);
         - ``victim_params``: constructor parameters of every victim, e.g.
           ``{"max_epochs": 20}``; a key naming a victim holds parameters of
@@ -255,6 +256,7 @@ def check_config(config):
     for victim in config["victims"]:
         params = victim_params(config, victim)
         _check_victim(victim, params)
+        _check_defences_fit(victim, params, config["defences"])
         for protocol in config["protocols"]:
             cell_epochs(config, victim, params, protocol)
     _check_attack_params(config["attacks"], config["attack_params"])
@@ -370,6 +372,21 @@ def _check_victim(name, params):
                 f"own parameters under victim_params[{name!r}]."
             )
         raise ValueError(f"victim_params of {name!r}: {exc}{hint}") from exc
+
+
+def _check_defences_fit(victim, params, defences):
+    """Refuse a training-time defence the victim has no parameters for."""
+    for name in defences:
+        defence_params = DEFENCES[name].victim_params
+        if defence_params is None:
+            continue
+        model = VICTIMS[victim].build(params)
+        missing = sorted(set(defence_params) - set(model.get_params()))
+        if missing:
+            raise ValueError(
+                f"The defence {name!r} sets {missing}, which the victim {victim!r} "
+                f"({type(model).__name__}) does not have; drop one of them."
+            )
 
 
 def _check_attack_params(attacks, attack_params):

@@ -62,10 +62,12 @@ def estimate_cell_seconds(cell):
     seconds += (1 + len(attacks)) * (cell["n_average"] * probe + CONDITION_SECONDS)
     sizes = [n_train] + [n_train + n_poison] * len(attacks)
     for name in cell.get("defences", []):  # each condition again, on what is kept
+        defence = DEFENCES[name]
         for size in sizes:
-            kept = round(0.9 * size)  # the catalogued sanitisers remove 10 %
-            seconds += DEFENCES[name].seconds_per_row * size
-            seconds += cell["n_epochs"] * entry.epoch_cost(kept)
+            # the catalogued sanitisers remove 10 %, training-time ones nothing
+            kept = size if defence.victim_params else round(0.9 * size)
+            seconds += defence.seconds_per_row * size
+            seconds += cell["n_epochs"] * entry.epoch_cost(kept) * defence.train_factor
             seconds += cell["n_average"] * probe + CONDITION_SECONDS
     for name in attacks:
         craft_seconds = ATTACKS[name].craft_seconds

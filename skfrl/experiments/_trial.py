@@ -7,6 +7,7 @@ of the poisons (one ``random_state`` for every poisoner) and the shuffling.
 
 import copy
 import time
+from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
@@ -133,14 +134,16 @@ def run_paired_trial(
         fitted on the same training set with ``random_state=seed + 500`` (the
         attacker's own model) and the poisons are evaluated on θ0. None:
         the attacks craft against θ0 itself.
-    defences : dict of str to sanitiser or callable, default=None
-        Defence name to a sanitiser of :mod:`skfrl.defences`, or to a
-        callable ``factory(theta0, X_train)`` returning one (the defender
-        holds the deployed θ0 and its clean training rows, e.g. to build
-        ``RecordValiditySanitiser(FeatureDomain.from_data(X_train))``).
+    defences : dict of str to sanitiser, dict or callable, default=None
+        Defence name to a sanitiser of :mod:`skfrl.defences`; or to a dict of
+        victim parameters, a training-time defence set on the copy of θ0
+        that trains (e.g. ``{"per_sample_clip_norm": 8.0}``, DP-SGD); or to
+        a callable ``factory(theta0, X_train)`` returning either (the
+        defender holds the deployed θ0 and its clean training rows, e.g. to
+        build ``RecordValiditySanitiser(FeatureDomain.from_data(X_train))``).
         Every condition's training set, clean included, is then also
-        sanitised by each defence before the victim trains on it, so each
-        attack is paired with duplicates filtered the same way.
+        trained on under each defence, so each attack is paired with
+        duplicates defended the same way.
 
     Returns
     -------
@@ -231,7 +234,7 @@ def run_paired_trial(
         for record in records:
             record["defence"] = "none"
         for defence, sanitiser in defences.items():
-            if not is_sanitiser(sanitiser):
+            if callable(sanitiser) and not is_sanitiser(sanitiser):
                 sanitiser = sanitiser(theta0, X_tr)
             for name, training_set in training_sets.items():
                 records.append(
@@ -247,22 +250,33 @@ def run_paired_trial(
 def _defended_record(
     condition, defence, sanitiser, training_set, theta0, held_out, common
 ):
-    """Sanitise one condition's training set, then train on what is kept."""
+    """Train on one condition's training set under a defence.
+
+    A sanitiser first removes the rows it suspects; a dict of victim
+    parameters (a training-time defence such as DP-SGD) is set on the copy
+    of θ0 that trains on every row.
+    """
     X_res, y_res, s_res, poison_mask = training_set
-    sanitiser = copy.deepcopy(sanitiser)  # clone would unfit a prefit estimator
     start = time.perf_counter()
-    X_kept, y_kept, s_kept = sanitiser.fit_resample(X_res, y_res, s_res)
-    defence_seconds = time.perf_counter() - start
-    removed = np.ones(len(X_res), bool)
-    removed[sanitiser.sample_indices_] = False
-    detection = {"detection_auc": np.nan, "tpr_at_5_fpr": np.nan}
-    if poison_mask.any():
+    if isinstance(sanitiser, Mapping):
+        victim = copy.deepcopy(theta0).set_params(**sanitiser)
+        removed = np.zeros(len(X_res), bool)
+        kept, scores = (X_res, y_res, s_res), None
+    else:
+        victim = theta0
+        sanitiser = copy.deepcopy(sanitiser)  # clone would unfit a prefit estimator
+        kept = sanitiser.fit_resample(X_res, y_res, s_res)
+        removed = np.ones(len(X_res), bool)
+        removed[sanitiser.sample_indices_] = False
         scores = sanitiser.decision_scores_
+    defence_seconds = time.perf_counter() - start
+    detection = {"detection_auc": np.nan, "tpr_at_5_fpr": np.nan}
+    if poison_mask.any() and scores is not None:
         detection = {
             "detection_auc": detection_auc(poison_mask, scores),
             "tpr_at_5_fpr": true_positive_rate_at_fpr(poison_mask, scores, fpr=0.05),
         }
-    result = poisoned_victim_leakage(theta0, X_kept, y_kept, s_kept, held_out, **common)
+    result = poisoned_victim_leakage(victim, *kept, held_out, **common)
     return _record(
         condition,
         result,

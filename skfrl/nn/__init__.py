@@ -12,6 +12,7 @@ from .losses import (
 )
 from .modules import MLP, GaussianEncoder, grad_reverse
 from .net import FRLNet, TensorBatchIterator
+from .privacy import private_gradients
 from .proxies import flat_grad, make_proxy
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "grad_reverse",
     "make_proxy",
     "pairwise_gaussian_kl",
+    "private_gradients",
     "sfld_score",
 ]

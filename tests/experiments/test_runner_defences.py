@@ -78,3 +78,23 @@ def test_unknown_defences_are_refused_with_the_choices():
             }
         )
     assert set(DEFENCES) >= {"sphere", "spectral", "record_validity"}
+
+
+def test_a_training_time_defence_needs_a_victim_with_its_parameters():
+    config = {
+        "datasets": ["german"],
+        "victims": ["cfair", "icvae_s"],
+        "attacks": ["eng"],
+        "poison_ratios": [0.1],
+        "seeds": 1,
+        "defences": ["dp_sgd"],
+    }
+    with pytest.raises(ValueError, match="'dp_sgd' sets .*'icvae_s'"):
+        check_config(config)
+    cell = expand_grid(check_config({**config, "victims": ["cfair"]}))[0]
+    assert DEFENCES["dp_sgd"].build(None, None) == {
+        "per_sample_clip_norm": 8.0,
+        "noise_multiplier": 1.0,
+    }
+    plain = expand_grid(check_config({**config, "victims": ["cfair"], "defences": []}))
+    assert estimate_cell_seconds(cell) > 2 * estimate_cell_seconds(plain[0])

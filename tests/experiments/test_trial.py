@@ -122,3 +122,23 @@ def test_every_condition_is_also_sanitised_by_every_defence(biased_data):
             assert 0 <= record["detection_auc"] <= 1
             assert 0 <= record["n_poison_removed"] <= record["n_poison"] == 32
             assert record["n_removed"] == round(0.1 * 352)
+
+
+def test_a_training_time_defence_trains_every_condition_under_it(biased_data):
+    X, y, s = biased_data
+    records = run_paired_trial(
+        X,
+        y,
+        s,
+        victim=CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4),
+        attacks={"duplicate": "duplicate"},
+        seed=0,
+        n_epochs=2,
+        n_average=1,
+        defences={"dp": {"per_sample_clip_norm": 0.01, "noise_multiplier": 1.0}},
+    )
+    plain, private = records[:2], records[2:]
+    assert [r["defence"] for r in private] == ["dp", "dp"]
+    assert all(r["n_removed"] == 0 for r in private)
+    assert np.isnan(private[1]["detection_auc"])  # nothing scored, nothing removed
+    assert private[0]["probe_bce"] != plain[0]["probe_bce"]
