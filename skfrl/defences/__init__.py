@@ -5,6 +5,7 @@ from ._centroids import SlabSanitiser, SphereSanitiser
 from ._knn import KNNConsistencySanitiser
 from ._outliers import RepresentationOutlierSanitiser
 from ._spectral import (
+    GradientNormSanitiser,
     SpectralSignatureSanitiser,
     projected_sample_gradients,
     spectral_scores,
@@ -13,6 +14,7 @@ from ._validity import RecordValiditySanitiser
 
 __all__ = [
     "BaseSanitiser",
+    "GradientNormSanitiser",
     "KNNConsistencySanitiser",
     "RecordValiditySanitiser",
     "RepresentationOutlierSanitiser",

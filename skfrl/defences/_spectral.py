@@ -12,7 +12,7 @@ from ._base import BaseSanitiser
 from ._docstrings import fill_docstring
 from ._victim import fit_defender_model
 
-__all__ = ["SpectralSignatureSanitiser"]
+__all__ = ["GradientNormSanitiser", "SpectralSignatureSanitiser"]
 
 #: rows whose gradients are projected together (memory: chunk x parameters)
 _CHUNK = 256
@@ -95,6 +95,21 @@ def spectral_scores(G, cells):
         projection = (centred @ top) ** 2
         scores[rows] = projection / max(projection.mean(), np.finfo(float).tiny)
     return scores
+
+
+def _victim_gradients(sanitiser, X, y, s, rng):
+    """Fit or take the defender's model; return the rows' projected gradients."""
+    model = fit_defender_model(sanitiser, X, y, s, rng)
+    check_differentiable_encoder(model, attack_name=type(sanitiser).__name__)
+    classes = getattr(model, "classes_", None)
+    if classes is not None and y.max() >= len(classes):
+        raise ValueError(
+            f"y has {y.max() + 1} classes but estimator was fitted on "
+            f"{len(classes)}; sanitise data with the labels it was trained on."
+        )
+    return projected_sample_gradients(
+        model, X, y, s, sanitiser.n_projections, draw_seed(rng)
+    )
 
 
 class SpectralSignatureSanitiser(BaseSanitiser):
@@ -189,19 +204,89 @@ class SpectralSignatureSanitiser(BaseSanitiser):
         return self.within == "class_group"
 
     def _score_samples(self, X, y, s, rng):
-        model = fit_defender_model(self, X, y, s, rng)
-        check_differentiable_encoder(model, attack_name=type(self).__name__)
-        classes = getattr(model, "classes_", None)
-        if classes is not None and y.max() >= len(classes):
-            raise ValueError(
-                f"y has {y.max() + 1} classes but estimator was fitted on "
-                f"{len(classes)}; sanitise data with the labels it was trained on."
-            )
-        G = projected_sample_gradients(
-            model, X, y, s, self.n_projections, draw_seed(rng)
-        )
+        G = _victim_gradients(self, X, y, s, rng)
         cells = y if self.within == "class" else y * 2 + s
         return spectral_scores(G, cells)
 
 
 fill_docstring(SpectralSignatureSanitiser)
+
+
+class GradientNormSanitiser(BaseSanitiser):
+    """Remove the rows whose training gradient at θ0 is the largest.
+
+    The bound of Liu et al. needs ``P > N ε / (γ ‖g_p‖)`` poisons: the
+    attack wins with poisons that pull hard. This sanitiser scores each row
+    by the norm of its training-loss gradient with respect to the victim's
+    encoder parameters at the defender's model (through the
+    :class:`~skfrl.base.DifferentiableEncoder` protocol, in the random
+    projection of :func:`projected_sample_gradients`, which keeps norms),
+    divided by the median norm of its class so that classes compare.
+
+    Parameters
+    ----------
+    {victim_parameters}
+    n_projections : int, default=256
+        Width of the random projection the gradients are kept in.
+    {common_parameters}
+
+    Attributes
+    ----------
+    {fitted_attributes}
+    estimator_ : estimator
+        The fitted model whose gradients were taken.
+
+    See Also
+    --------
+    SpectralSignatureSanitiser : The direction of the gradients, not their size.
+    skfrl.nn.private_gradients : Clipping the norms during training instead.
+
+    Examples
+    --------
+    >>> from skfrl.datasets import make_biased_classification
+    >>> from skfrl.defences import GradientNormSanitiser
+    >>> from skfrl.models import CFair
+    >>> X, y, s = make_biased_classification(n_samples=200, random_state=0)
+    >>> victim = CFair(max_epochs=2, random_state=0).fit(X, y, sensitive_features=s)
+    >>> norms = GradientNormSanitiser(victim, prefit=True, random_state=0)
+    >>> X_kept, y_kept, s_kept = norms.fit_resample(X, y, s)
+    >>> X_kept.shape
+    (180, 20)
+    """
+
+    _parameter_constraints: dict = BaseSanitiser._parameter_constraints | {
+        "estimator": [HasMethods(["fit", "transform"])],
+        "prefit": ["boolean"],
+        "n_projections": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        prefit=False,
+        n_projections=256,
+        contamination=0.1,
+        sensitive_feature_ids=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.prefit = prefit
+        self.n_projections = n_projections
+        self.contamination = contamination
+        self.sensitive_feature_ids = sensitive_feature_ids
+        self.random_state = random_state
+
+    def _score_samples(self, X, y, s, rng):
+        G = _victim_gradients(self, X, y, s, rng)
+        norms = np.linalg.norm(G, axis=1)
+        scores = np.empty(len(X))
+        for cell in np.unique(y):
+            rows = y == cell
+            scores[rows] = norms[rows] / max(
+                np.median(norms[rows]), np.finfo(float).tiny
+            )
+        return scores
+
+
+fill_docstring(GradientNormSanitiser)

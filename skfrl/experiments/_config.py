@@ -190,7 +190,8 @@ def check_config(config):
           :func:`~skfrl.metrics.make_probe`);
         - ``defences``: sanitisers of the catalogue (``"sphere"``,
           ``"slab"``, ``"slab_group"``, ``"knn_input"``, ``"knn_z"``,
-          ``"isolation_forest_z"``, ``"spectral"``, ``"record_validity"``)
+          ``"isolation_forest_z"``, ``"spectral"``, ``"gradient_norm"``,
+          ``"record_validity"``)
           and training-time defences (``"dp_clip"``: per-sample gradient
           clipping, ``"dp_sgd"``: clipping and noise), default ``[]``. Each
           cell then also trains θ0 on every condition's training set,

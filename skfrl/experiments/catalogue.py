@@ -26,6 +26,7 @@ from ..datasets import (
     make_biased_classification,
 )
 from ..defences import (
+    GradientNormSanitiser,
     KNNConsistencySanitiser,
     RecordValiditySanitiser,
     RepresentationOutlierSanitiser,
@@ -294,6 +295,10 @@ def _spectral(theta0, X_train):
     return SpectralSignatureSanitiser(theta0, prefit=True, random_state=0)
 
 
+def _gradient_norm(theta0, X_train):
+    return GradientNormSanitiser(theta0, prefit=True, random_state=0)
+
+
 def _record_validity(theta0, X_train):
     return RecordValiditySanitiser(FeatureDomain.from_data(X_train))
 
@@ -309,6 +314,7 @@ DEFENCES = _index(
     DefenceEntry("knn_z", _knn_z, 1.8e-4),
     DefenceEntry("isolation_forest_z", _isolation_forest_z, 7e-6),
     DefenceEntry("spectral", _spectral, 6.7e-4),
+    DefenceEntry("gradient_norm", _gradient_norm, 6.7e-4),
     DefenceEntry("record_validity", _record_validity, 8e-6),
     # DP-SGD: clipping at 8, the median norm of a clean row's gradient at
     # CFair's θ0 on Adult (ENG's poisons: median 11.7, 90th percentile 47)

@@ -8,6 +8,7 @@ from sklearn.linear_model import LogisticRegression
 
 from skfrl.attacks import FairRepresentationPoisoner
 from skfrl.defences import (
+    GradientNormSanitiser,
     KNNConsistencySanitiser,
     RecordValiditySanitiser,
     RepresentationOutlierSanitiser,
@@ -35,6 +36,7 @@ def _sanitisers(victim, X):
         ),
         RepresentationOutlierSanitiser(victim, prefit=True),
         SpectralSignatureSanitiser(victim, prefit=True, n_projections=16),
+        GradientNormSanitiser(victim, prefit=True, n_projections=16),
         RecordValiditySanitiser(FeatureDomain.box(X[:100])),
     ]
 

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from skfrl.defences import (
+    GradientNormSanitiser,
     SpectralSignatureSanitiser,
     projected_sample_gradients,
     spectral_scores,
@@ -79,3 +80,25 @@ def test_labels_the_victim_never_saw_are_refused(planted_data, tiny_victim):
         SpectralSignatureSanitiser(tiny_victim, prefit=True).fit(
             X, np.arange(220) % 3, s
         )
+
+
+def test_gradient_norms_are_scored_relative_to_the_class_median(
+    planted_data, tiny_victim
+):
+    X, y, s, mask = planted_data
+    norms = GradientNormSanitiser(
+        tiny_victim, prefit=True, n_projections=64, random_state=0
+    ).fit(X, y, s)
+    G = projected_sample_gradients(
+        tiny_victim, X, y, s, 64, seed=np.random.RandomState(0).randint(2**31 - 1)
+    )
+    raw = np.linalg.norm(G, axis=1)
+    for label in (0, 1):
+        rows = y == label
+        np.testing.assert_allclose(
+            norms.decision_scores_[rows], raw[rows] / np.median(raw[rows])
+        )
+        assert np.median(norms.decision_scores_[rows]) == pytest.approx(1.0)
+    # the planted rows, far outside the training data, pull harder on average
+    scores = norms.decision_scores_
+    assert scores[mask].mean() > 1.2 * scores[~mask].mean()
