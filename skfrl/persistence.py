@@ -10,7 +10,6 @@ file without running anything it names.
 """
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,7 @@ from .attacks import (
     SensitiveFlipAttack,
 )
 from .models import ICVAE, AdvFRL, CFair, SupervisedEncoder, load_model, save_model
-from .utils import FeatureDomain
+from .utils import FeatureDomain, read_weights_only, write_weights_only
 
 __all__ = ["load_poisoner", "save_poisoner"]
 
@@ -265,10 +264,7 @@ def save_poisoner(poisoner, path):
             if hasattr(poisoner, key)
         },
     }
-    if isinstance(path, str | Path):
-        path = Path(path)
-    torch.save(state, path)
-    return path
+    return write_weights_only(state, path)
 
 
 def load_poisoner(path, *, device=None):
@@ -288,19 +284,9 @@ def load_poisoner(path, *, device=None):
         ``surrogate_``), attack with its diagnostics, feature domain,
         masks, perturbations and histories as the saved one.
     """
-    try:
-        state = torch.load(
-            Path(path) if isinstance(path, str | Path) else path,
-            map_location="cpu",
-            weights_only=True,
-        )
-    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, ...
-        raise ValueError(
-            f"{path} is not a file of skfrl.persistence.save_poisoner, or holds more "
-            f"than tensors and plain values ({type(exc).__name__}: {exc})."
-        ) from exc
-    if not isinstance(state, dict) or state.get("format") != _FORMAT:
-        raise ValueError(f"{path} is not a file of skfrl.persistence.save_poisoner.")
+    state = read_weights_only(
+        path, kind="a file of skfrl.persistence.save_poisoner", format_version=_FORMAT
+    )
     poisoner = FairRepresentationPoisoner(
         _estimator_from_state(state["estimator"], device),
         attack=_attack_from_state(state["attack"]),

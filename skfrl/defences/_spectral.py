@@ -97,22 +97,31 @@ def spectral_scores(G, cells):
     return scores
 
 
-def _victim_gradients(sanitiser, X, y, s, rng):
-    """Fit or take the defender's model; return the rows' projected gradients."""
-    model = fit_defender_model(sanitiser, X, y, s, rng)
-    check_differentiable_encoder(model, attack_name=type(sanitiser).__name__)
-    classes = getattr(model, "classes_", None)
-    if classes is not None and y.max() >= len(classes):
-        raise ValueError(
-            f"y has {y.max() + 1} classes but estimator was fitted on "
-            f"{len(classes)}; sanitise data with the labels it was trained on."
+class _GradientSanitiser(BaseSanitiser):
+    """Sanitisers that score the rows' training gradients at the defender's model."""
+
+    _parameter_constraints: dict = BaseSanitiser._parameter_constraints | {
+        "estimator": [HasMethods(["fit", "transform"])],
+        "prefit": ["boolean"],
+        "n_projections": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def _gradients(self, X, y, s, rng):
+        """Fit or take the defender's model; return the rows' projected gradients."""
+        model = fit_defender_model(self, X, y, s, rng)
+        check_differentiable_encoder(model, attack_name=type(self).__name__)
+        classes = getattr(model, "classes_", None)
+        if classes is not None and y.max() >= len(classes):
+            raise ValueError(
+                f"y has {y.max() + 1} classes but estimator was fitted on "
+                f"{len(classes)}; sanitise data with the labels it was trained on."
+            )
+        return projected_sample_gradients(
+            model, X, y, s, self.n_projections, draw_seed(rng)
         )
-    return projected_sample_gradients(
-        model, X, y, s, sanitiser.n_projections, draw_seed(rng)
-    )
 
 
-class SpectralSignatureSanitiser(BaseSanitiser):
+class SpectralSignatureSanitiser(_GradientSanitiser):
     r"""Remove rows whose training gradient at θ0 lies along the top singular vector.
 
     Tran et al.'s spectral signatures, on the quantity ENG crafts: the
@@ -173,10 +182,7 @@ class SpectralSignatureSanitiser(BaseSanitiser):
     (200,)
     """
 
-    _parameter_constraints: dict = BaseSanitiser._parameter_constraints | {
-        "estimator": [HasMethods(["fit", "transform"])],
-        "prefit": ["boolean"],
-        "n_projections": [Interval(Integral, 1, None, closed="left")],
+    _parameter_constraints: dict = _GradientSanitiser._parameter_constraints | {
         "within": [StrOptions({"class", "class_group"})],
     }
 
@@ -204,7 +210,7 @@ class SpectralSignatureSanitiser(BaseSanitiser):
         return self.within == "class_group"
 
     def _score_samples(self, X, y, s, rng):
-        G = _victim_gradients(self, X, y, s, rng)
+        G = self._gradients(X, y, s, rng)
         cells = y if self.within == "class" else y * 2 + s
         return spectral_scores(G, cells)
 
@@ -212,7 +218,7 @@ class SpectralSignatureSanitiser(BaseSanitiser):
 fill_docstring(SpectralSignatureSanitiser)
 
 
-class GradientNormSanitiser(BaseSanitiser):
+class GradientNormSanitiser(_GradientSanitiser):
     """Remove the rows whose training gradient at θ0 is the largest.
 
     The bound of Liu et al. needs ``P > N ε / (γ ‖g_p‖)`` poisons: the
@@ -254,12 +260,6 @@ class GradientNormSanitiser(BaseSanitiser):
     (180, 20)
     """
 
-    _parameter_constraints: dict = BaseSanitiser._parameter_constraints | {
-        "estimator": [HasMethods(["fit", "transform"])],
-        "prefit": ["boolean"],
-        "n_projections": [Interval(Integral, 1, None, closed="left")],
-    }
-
     def __init__(
         self,
         estimator,
@@ -278,7 +278,7 @@ class GradientNormSanitiser(BaseSanitiser):
         self.random_state = random_state
 
     def _score_samples(self, X, y, s, rng):
-        G = _victim_gradients(self, X, y, s, rng)
+        G = self._gradients(X, y, s, rng)
         norms = np.linalg.norm(G, axis=1)
         scores = np.empty(len(X))
         for cell in np.unique(y):

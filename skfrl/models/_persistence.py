@@ -8,14 +8,13 @@ without executing anything; the model class is looked up in a fixed list
 of skfrl's models.
 """
 
-from pathlib import Path
-
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .. import __version__
+from ..utils import read_weights_only, write_weights_only
 from ._adversarial import AdvFRL
 from ._cfair import CFair
 from ._icvae import ICVAE
@@ -96,10 +95,7 @@ def save_model(model, path):
         "criterion": model.net_.criterion_.state_dict(),
         "optimizer": model.net_.optimizer_.state_dict(),
     }
-    if isinstance(path, str | Path):
-        path = Path(path)
-    torch.save(state, path)
-    return path
+    return write_weights_only(state, path)
 
 
 def load_model(path, *, device=None):
@@ -123,19 +119,9 @@ def load_model(path, *, device=None):
         continues from the saved weights and optimizer state, with a fresh
         shuffling (and, for ICVAE, noise) generator.
     """
-    try:
-        state = torch.load(
-            Path(path) if isinstance(path, str | Path) else path,
-            map_location="cpu",
-            weights_only=True,
-        )
-    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, ...
-        raise ValueError(
-            f"{path} is not a model file of skfrl.models.save_model, or holds "
-            f"more than tensors and plain values ({type(exc).__name__}: {exc})."
-        ) from exc
-    if not isinstance(state, dict) or state.get("format") != _FORMAT:
-        raise ValueError(f"{path} is not a model file of skfrl.models.save_model.")
+    state = read_weights_only(
+        path, kind="a model file of skfrl.models.save_model", format_version=_FORMAT
+    )
     if state["class"] not in _CLASSES:
         raise ValueError(
             f"{path} names the class {state['class']!r}, not one of skfrl's "

@@ -6,6 +6,7 @@ from ._plotting import import_pyplot
 from ._progress import show_progress
 from ._seeding import draw_seed, forked_torch_rng
 from ._threads import limit_threads
+from ._weights_only import read_weights_only, write_weights_only
 from .validation import check_poison_ratio, check_sensitive_features, check_X_y_s
 
 __all__ = [
@@ -19,5 +20,7 @@ __all__ = [
     "import_pyplot",
     "limit_threads",
     "perturbation_norms",
+    "read_weights_only",
     "show_progress",
+    "write_weights_only",
 ]
