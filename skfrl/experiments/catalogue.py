@@ -317,7 +317,8 @@ DEFENCES = _index(
     DefenceEntry("gradient_norm", _gradient_norm, 6.7e-4),
     DefenceEntry("record_validity", _record_validity, 8e-6),
     # DP-SGD: clipping at 8, the median norm of a clean row's gradient at
-    # CFair's θ0 on Adult (ENG's poisons: median 11.7, 90th percentile 47)
+    # CFair's θ0 on Adult, seed 0 (ENG's poisons: median 12.6, 90th
+    # percentile 45; benchmarks/bench_gradient_norms.py)
     DefenceEntry(
         "dp_clip", None, 0.0, {"per_sample_clip_norm": 8.0}, train_factor=10.0
     ),
