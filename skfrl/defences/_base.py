@@ -6,6 +6,8 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import sampler_tags
 from ..utils import check_X_y_s
@@ -16,9 +18,11 @@ __all__ = ["BaseSanitiser", "is_sanitiser"]
 
 
 def _take_rows(container, indices):
-    """Return the rows ``indices`` of ``container``, in its own type."""
+    """Return the rows of ``container`` where the mask ``indices`` is True."""
     if hasattr(container, "iloc"):
         return container.iloc[indices]  # pandas keeps the original index
+    if isinstance(container, list):
+        return [container[i] for i in np.flatnonzero(indices)]
     return np.asarray(container)[indices]
 
 
@@ -99,6 +103,8 @@ class BaseSanitiser(BaseEstimator):
             X, self.sensitive_feature_ids, sensitive_features
         )
         X32, y_arr, s_codes, _ = check_X_y_s(X_features, y, s, y_required=True)
+        check_classification_targets(y_arr)
+        self._record_features(X)
         if s_codes is None and self.needs_sensitive_features:
             raise ValueError(
                 f"{type(self).__name__} needs sensitive_features: pass it as the "
@@ -126,6 +132,44 @@ class BaseSanitiser(BaseEstimator):
         if feature_mask is None and sensitive_features is not None:
             return (*kept, _take_rows(sensitive_features, keep))
         return kept
+
+    def _record_features(self, X):
+        """Set ``n_features_in_`` (and ``feature_names_in_``) from the input ``X``."""
+        self.n_features_in_ = np.shape(X)[1]
+        names = getattr(X, "columns", None)
+        if names is not None and all(isinstance(name, str) for name in names):
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+
+    def get_feature_names_out(self, input_features=None):
+        """Return the names of the columns kept: those of the input, unchanged.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            The input's column names; default ``feature_names_in_``, else
+            ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+        """
+        check_is_fitted(self, "n_features_in_")
+        names_in = getattr(self, "feature_names_in_", None)
+        if input_features is None:
+            if names_in is not None:
+                return names_in.copy()
+            return np.asarray([f"x{i}" for i in range(self.n_features_in_)], object)
+        input_features = np.asarray(input_features, dtype=object)
+        if names_in is not None and not np.array_equal(input_features, names_in):
+            raise ValueError("input_features is not equal to feature_names_in_.")
+        if len(input_features) != self.n_features_in_:
+            raise ValueError(
+                "input_features should have length equal to number of features "
+                f"({self.n_features_in_}), got {len(input_features)}."
+            )
+        return input_features
 
     def _rows_to_remove(self, scores, rng):
         """Return the positions of the highest ``contamination`` share of scores."""

@@ -109,16 +109,17 @@ class SlabSanitiser(_CentroidSanitiser):
     r"""Remove the rows farthest from their centroid along the centroid difference.
 
     The suspicion score of a row is the length of its offset from its cell's
-    centroid, projected on the unit vector between the two class centroids
-    (``direction="class"``, Koh et al.'s slab) or between the two sensitive
-    groups' centroids (``direction="group"``), the direction along which a
-    poison that makes ``s`` recoverable would pull.
+    centroid, projected on the unit vector from the overall mean to its
+    class's centroid (``direction="class"``, Koh et al.'s slab: with two
+    classes, the line between their centroids) or to its sensitive group's
+    centroid (``direction="group"``), the direction along which a poison
+    that makes ``s`` recoverable would pull.
 
     Parameters
     ----------
     direction : {"class", "group"}, default="class"
-        The line the offsets are projected on. ``"class"`` needs exactly two
-        classes.
+        The line the offsets are projected on: towards the row's class
+        centroid or its group's.
     within : {"class", "class_group"}, default="class"
         The cells whose centroids the offsets start from.
     {common_parameters}
@@ -133,9 +134,11 @@ class SlabSanitiser(_CentroidSanitiser):
 
     Notes
     -----
-    The score is :math:`|\langle x_i - \mu_{c(i)}, u \rangle|` with
-    :math:`u = (\mu_1 - \mu_0) / \lVert \mu_1 - \mu_0 \rVert` for the
-    two classes or groups.
+    The score is :math:`|\langle x_i - \mu_{c(i)}, u_{k(i)} \rangle|` with
+    :math:`u_k = (\mu_k - \mu) / \lVert \mu_k - \mu \rVert` for the class
+    or group :math:`k(i)` of the row and the overall mean :math:`\mu`; for two
+    classes or groups :math:`u_k = \pm (\mu_1 - \mu_0) / \lVert \mu_1 - \mu_0
+    \rVert`.
 
     References
     ----------
@@ -178,19 +181,18 @@ class SlabSanitiser(_CentroidSanitiser):
 
     def _score_samples(self, X, y, s, rng):
         sides = y if self.direction == "class" else s
-        if np.unique(sides).size != 2:
-            raise ValueError(
-                f"SlabSanitiser(direction={self.direction!r}) needs exactly two "
-                f"{'classes in y' if self.direction == 'class' else 'groups'}; got "
-                f"{np.unique(sides).size}. Use SphereSanitiser for more."
-            )
         X64 = X.astype(np.float64)
-        difference = X64[sides == 1].mean(axis=0) - X64[sides == 0].mean(axis=0)
-        norm = np.linalg.norm(difference)
-        if norm == 0:
-            return np.zeros(len(X))
+        mean = X64.mean(axis=0)
+        # each side's unit direction from the overall mean: with two sides,
+        # both lie on the line between their centroids
+        directions = np.zeros((sides.max() + 1, X.shape[1]))
+        for side in np.unique(sides):
+            difference = X64[sides == side].mean(axis=0) - mean
+            norm = np.linalg.norm(difference)
+            if norm > 0:
+                directions[side] = difference / norm
         offsets = _centroid_offsets(X, _cells(y, s, self.within))
-        return np.abs(offsets @ (difference / norm))
+        return np.abs(np.sum(offsets * directions[sides], axis=1))
 
 
 fill_docstring(SphereSanitiser)

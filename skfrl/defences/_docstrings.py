@@ -33,7 +33,11 @@ decision_scores_ : ndarray of shape (n_samples,)
     sample_indices_ : ndarray of shape (n_kept,)
         Positions of the kept rows in the input, increasing.
     n_removed_ : int
-        Number of rows removed."""
+        Number of rows removed.
+    n_features_in_ : int
+        Number of columns of the input ``X`` (sensitive columns included).
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns, when ``X`` was a DataFrame with string names."""
 
 
 def fill_docstring(cls):

@@ -105,8 +105,8 @@ class KNNConsistencySanitiser(BaseSanitiser):
     def _score_samples(self, X, y, s, rng):
         if self.n_neighbors >= len(X):
             raise ValueError(
-                f"n_neighbors={self.n_neighbors} must be below the number of rows "
-                f"({len(X)})."
+                f"n_neighbors={self.n_neighbors} must be below the number of "
+                f"samples; X has {len(X)} sample(s)."
             )
         if self.estimator is None:
             space = X

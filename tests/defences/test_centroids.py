@@ -45,11 +45,26 @@ def test_the_group_slab_catches_rows_pulled_towards_the_other_group():
     assert detection_auc(mask, group.decision_scores_) > 0.95
 
 
-def test_the_class_slab_needs_two_classes(planted_data):
+def test_with_more_classes_the_slab_points_to_each_class_centroid():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 3))
+    y = np.arange(60) % 3
+    X[:, 0] += 3 * y
+    mean = X.mean(axis=0)
+    expected = []
+    for row, label in zip(X, y, strict=True):
+        centroid = X[y == label].mean(axis=0)
+        u = (centroid - mean) / np.linalg.norm(centroid - mean)
+        expected.append(abs((row - centroid) @ u))
+    scores = SlabSanitiser().fit(X, y).decision_scores_
+    np.testing.assert_allclose(scores, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_bad_slab_and_sphere_arguments(planted_data):
     X, y, s, _ = planted_data
-    with pytest.raises(ValueError, match="exactly two classes"):
-        SlabSanitiser().fit(X, np.arange(len(X)) % 3, s)
     with pytest.raises(ValueError, match="'direction' parameter"):
         SlabSanitiser(direction="other").fit(X, y, s)
     with pytest.raises(ValueError, match="'within' parameter"):
         SphereSanitiser(within="group").fit(X, y, s)
+    with pytest.raises(ValueError, match="Unknown label type"):
+        SphereSanitiser().fit(X, X[:, 0], s)
