@@ -99,23 +99,9 @@ class BaseSanitiser(BaseEstimator):
         s_kept : array-like of shape (n_kept,)
             Explicit mode only: their groups.
         """
-        X_features, s, feature_mask = split_sensitive_columns(
-            X, self.sensitive_feature_ids, sensitive_features
-        )
-        X32, y_arr, s_codes, _ = check_X_y_s(X_features, y, s, y_required=True)
-        check_classification_targets(y_arr)
-        self._record_features(X)
-        if s_codes is None and self.needs_sensitive_features:
-            raise ValueError(
-                f"{type(self).__name__} needs sensitive_features: pass it as the "
-                "third argument of fit_resample, or set sensitive_feature_ids to "
-                "read it from columns of X."
-            )
-        _, y_codes = np.unique(y_arr, return_inverse=True)
+        X32, y_codes, s_codes, feature_mask = self._validate(X, y, sensitive_features)
         rng = check_random_state(getattr(self, "random_state", None))
-        scores = np.asarray(
-            self._score_samples(X32, y_codes.ravel(), s_codes, rng), dtype=np.float64
-        )
+        scores = np.asarray(self._score_samples(X32, y_codes, s_codes, rng), float)
         if not np.all(np.isfinite(scores)):
             raise FloatingPointError(
                 f"{type(self).__name__} scored {np.sum(~np.isfinite(scores))} rows "
@@ -132,6 +118,23 @@ class BaseSanitiser(BaseEstimator):
         if feature_mask is None and sensitive_features is not None:
             return (*kept, _take_rows(sensitive_features, keep))
         return kept
+
+    def _validate(self, X, y, sensitive_features):
+        """Return float32 features without ``s``, label and group codes, the mask."""
+        X_features, s, feature_mask = split_sensitive_columns(
+            X, self.sensitive_feature_ids, sensitive_features
+        )
+        X32, y_arr, s_codes, _ = check_X_y_s(X_features, y, s, y_required=True)
+        check_classification_targets(y_arr)
+        self._record_features(X)
+        if s_codes is None and self.needs_sensitive_features:
+            raise ValueError(
+                f"{type(self).__name__} needs sensitive_features: pass it as the "
+                "third argument of fit_resample, or set sensitive_feature_ids to "
+                "read it from columns of X."
+            )
+        y_codes = np.unique(y_arr, return_inverse=True)[1].ravel()
+        return X32, y_codes, s_codes, feature_mask
 
     def _record_features(self, X):
         """Set ``n_features_in_`` (and ``feature_names_in_``) from the input ``X``."""
