@@ -161,8 +161,8 @@ class SpectralSignatureSanitiser(_GradientSanitiser):
     Gaussian projection :math:`P`, the cell mean :math:`\bar g` and the top
     right singular vector :math:`v` of the centred cell matrix, the score is
     :math:`\langle g_i - \bar g, v\rangle^2` divided by its mean over the
-    cell. The cost is one backward pass per row (about 0.4 ms for the default
-    victims on one CPU thread: 15 s on Adult).
+    cell. The cost is one backward pass per row: 23 s for CFair on Adult's
+    36,000 rows on one CPU thread (``benchmarks/bench_defences.py``).
 
     References
     ----------

@@ -51,8 +51,8 @@ per_sample_clip_norm : float, default=None
         DP-SGD (Abadi et al. 2016), a training-time defence against
         poisoning: each row's gradient is clipped to this norm before the
         batch's are summed, so no row (no poison) pulls harder than it. None
-        trains with the plain batch gradient. Costs about 10 times a plain
-        step (``torch.func`` per-sample gradients). It may be set on a
+        trains with the plain batch gradient. An epoch costs 9 to 15 plain
+        ones (``torch.func`` per-sample gradients; CFair on Adult). It may be set on a
         fitted model, e.g. to fine-tune θ0 privately.
     noise_multiplier : float, default=0.0
         DP-SGD: Gaussian noise of standard deviation ``noise_multiplier *
