@@ -44,6 +44,8 @@ _PROTOCOL_DEFAULTS = {
     "finetune": dict(max_iter=100, n_init=1, n_surrogates=1, match_epochs=(0, 1, 2)),
     "retrain": dict(max_iter=400, n_init=2, n_surrogates=3, match_epochs=(0,)),
 }
+# Retraining from θ0's initial weights ends near θ0: craft as for fine-tuning.
+_PROTOCOL_DEFAULTS["retrain_same_init"] = _PROTOCOL_DEFAULTS["finetune"]
 
 
 class ENGAttack(BaseAttack):
@@ -85,6 +87,13 @@ class ENGAttack(BaseAttack):
         ``(0, 1, 2)`` under ``protocol="finetune"`` (matching at θ0 alone
         did not beat duplicates on Adult) and ``(0,)`` under ``"retrain"``.
         Epochs above 0 need ``partial_fit``.
+    magnitude_weight : float, default=0.0
+        β, weight of a reward for the size of the poisons' pull along the
+        target direction: the objective subtracts
+        ``β · <g_p, g_adv> / (|g_adv| |g_p(x0)|)``, the projection of the
+        poisons' gradient on the target direction relative to the base
+        rows' own gradient norm. 0 is the paper's cosine alone, which
+        ignores ``|g_p|`` although its bound needs it large.
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
@@ -161,6 +170,7 @@ class ENGAttack(BaseAttack):
         "n_init": [Interval(Integral, 1, None, closed="left"), None],
         "n_surrogates": [Interval(Integral, 1, None, closed="left"), None],
         "match_epochs": [tuple, None],
+        "magnitude_weight": [Interval(Real, 0, None, closed="left")],
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
@@ -178,6 +188,7 @@ class ENGAttack(BaseAttack):
         n_init=None,
         n_surrogates=None,
         match_epochs=None,
+        magnitude_weight=0.0,
         match_on="encoder",
         flip_sensitive=False,
         init_scale=0.01,
@@ -191,6 +202,7 @@ class ENGAttack(BaseAttack):
         self.n_init = n_init
         self.n_surrogates = n_surrogates
         self.match_epochs = match_epochs
+        self.magnitude_weight = magnitude_weight
         self.match_on = match_on
         self.flip_sensitive = flip_sensitive
         self.init_scale = init_scale
@@ -201,8 +213,9 @@ class ENGAttack(BaseAttack):
 
         Parameters
         ----------
-        protocol : {"finetune", "retrain"}, default="finetune"
-            The threat model whose defaults replace the parameters left None.
+        protocol : {"finetune", "retrain", "retrain_same_init"}, default="finetune"
+            The threat model whose defaults replace the parameters left None;
+            ``"retrain_same_init"`` takes those of ``"finetune"``.
 
         Returns
         -------
@@ -271,6 +284,7 @@ class ENGAttack(BaseAttack):
                 y_codes[idx],
                 s_poison,
                 context.get("feature_domain"),
+                self.magnitude_weight,
             )
             best = None
             histories = []
@@ -356,14 +370,13 @@ class ENGAttack(BaseAttack):
         first, second = torch.zeros_like(u), torch.zeros_like(u)
         l1_grad_scale = self.l1_weight / len(x0)  # d/d|delta_ij| of the mean L1 term
         rows = []
+        nearest = problem.nearest(x0 + width * u)  # the records of the current u
         for step in range(1, max_iter + 1):
             lr = self.step_size * 0.1 ** sum(step > f * max_iter for f in _DECAY_AT)
             u.requires_grad_(True)
             delta = width * u
-            stats = problem.matching(problem.feasible(x0 + delta))
-            smooth = (
-                stats["matching_loss"] + self.l2_weight * delta.pow(2).sum(1).mean()
-            )
+            stats = problem.matching(problem.feasible(x0 + delta, nearest))
+            smooth = stats["objective"] + self.l2_weight * delta.pow(2).sum(1).mean()
             (grad,) = torch.autograd.grad(smooth, u)
             with torch.no_grad():
                 first.lerp_(grad, 1 - _BETAS[0])
@@ -373,18 +386,19 @@ class ENGAttack(BaseAttack):
                 threshold = scale * l1_grad_scale * width
                 u = u.sign() * (u.abs() - threshold).clamp_min(0)
                 u = (torch.clamp(x0 + width * u, low, high) - x0) / width
-            rows.append(
-                _step_record(step, stats, problem.feasible(x0 + width * u) - x0)
-            )
+            nearest = problem.nearest(x0 + width * u)
+            rows.append(_step_record(step, stats, nearest - x0))
             bar.update()
             bar.set_postfix(
                 matching_loss=f"{rows[-1]['matching_loss']:.3f}", refresh=False
             )
         relaxed = x0 + width * u.detach()
         delta = problem.feasible(relaxed).detach() - x0
-        final = problem.matching(x0 + delta)["matching_loss"].item()
+        final_stats = problem.matching(x0 + delta)
+        final = final_stats["matching_loss"].item()
         relaxed_loss = problem.matching(relaxed)["matching_loss"].item()
-        objective = final + self.l1_weight * delta.abs().sum(1).mean().item()
+        objective = final_stats["objective"].item()
+        objective += self.l1_weight * delta.abs().sum(1).mean().item()
         objective += self.l2_weight * delta.pow(2).sum(1).mean().item()
         return delta, pd.DataFrame(rows), objective, (final, relaxed_loss)
 
@@ -405,11 +419,22 @@ def _step_record(step, stats, delta):
 class _MatchingProblem:
     """The poisons' fixed data, their domain and the loss over the surrogates."""
 
-    def __init__(self, surrogates, params, targets, X_base, y_poison, s_poison, domain):
+    def __init__(
+        self,
+        surrogates,
+        params,
+        targets,
+        X_base,
+        y_poison,
+        s_poison,
+        domain,
+        magnitude_weight=0.0,
+    ):
         """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes."""
         self.surrogates = surrogates
         self.params = params
         self.targets = targets
+        self.magnitude_weight = magnitude_weight
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
         self.y, self.s = (
@@ -436,31 +461,57 @@ class _MatchingProblem:
         self.width = torch.as_tensor(
             np.where(gap > 0, gap, 1.0), dtype=self.x0.dtype, device=device
         )
+        # the base rows' own gradient norm: the unit of the magnitude reward
+        self.base_norms = [
+            flat_grad(sur.training_loss(self.x0, self.y, self.s), p).norm().item()
+            if magnitude_weight
+            else None
+            for sur, p in zip(surrogates, params, strict=True)
+        ]
 
-    def feasible(self, X_poison):
-        """Return the nearest records, with the gradient passed straight through."""
+    def nearest(self, X_poison):
+        """Return the nearest records of ``X_poison``, detached."""
+        X_poison = X_poison.detach()
         if not self.has_records:
             return X_poison
-        projected = self.domain.project(X_poison.detach().cpu().numpy())
-        projected = torch.as_tensor(
-            projected, dtype=X_poison.dtype, device=X_poison.device
-        )
-        return X_poison + (projected - X_poison).detach()
+        projected = self.domain.project(X_poison.cpu().numpy())
+        return torch.as_tensor(projected, dtype=X_poison.dtype, device=X_poison.device)
+
+    def feasible(self, X_poison, nearest=None):
+        """Return the nearest records, with the gradient passed straight through.
+
+        ``nearest`` is ``self.nearest(X_poison)`` if the caller has it.
+        """
+        if not self.has_records:
+            return X_poison
+        if nearest is None:
+            nearest = self.nearest(X_poison)
+        return X_poison + (nearest - X_poison).detach()
 
     def matching(self, X_poison):
-        """Mean over surrogates of 1 − cos(g_p, g_adv), with diagnostics."""
-        losses, slopes, norms = [], [], []
-        for surrogate, params, target in zip(
-            self.surrogates, self.params, self.targets, strict=True
+        """Mean over surrogates of 1 − cos(g_p, g_adv) and the objective.
+
+        The objective subtracts ``magnitude_weight`` times the projection
+        of g_p on the target direction, in units of the base rows' norm.
+        """
+        losses, objectives, slopes, norms = [], [], [], []
+        for surrogate, params, target, base_norm in zip(
+            self.surrogates, self.params, self.targets, self.base_norms, strict=True
         ):
             loss = surrogate.training_loss(X_poison, self.y, self.s)
             g_p = flat_grad(loss, params, create_graph=True)
             cosine = torch.nn.functional.cosine_similarity(g_p, target, dim=0)
             losses.append(1 - cosine)
+            objective = 1 - cosine
+            if self.magnitude_weight:
+                projection = g_p @ target / (target.norm() * base_norm + 1e-12)
+                objective = objective - self.magnitude_weight * projection
+            objectives.append(objective)
             slopes.append((g_p.detach() @ target).item())
             norms.append(g_p.detach().norm().item())
         return {
             "matching_loss": torch.stack(losses).mean(),
+            "objective": torch.stack(objectives).mean(),
             "proxy_slope": float(np.mean(slopes)),
             "poison_grad_norm": float(np.mean(norms)),
         }

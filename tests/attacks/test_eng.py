@@ -140,3 +140,35 @@ def test_resolved_params_fill_the_protocol_defaults():
     assert settings["n_surrogates"] == 3
     with pytest.raises(ValueError, match="protocol must be one of"):
         ENGAttack().resolved_params("transfer")
+
+
+def test_retrain_same_init_crafts_as_for_finetuning():
+    assert ENGAttack().resolved_params(
+        "retrain_same_init"
+    ) == ENGAttack().resolved_params("finetune")
+
+
+def test_magnitude_weight_rewards_the_pull_along_the_target(biased_data):
+    slopes = {}
+    for weight in (0.0, 4.0):
+        poisoner = eng_poisoner(
+            ENGAttack(max_iter=15, magnitude_weight=weight, match_epochs=(0,))
+        )
+        poisoner.fit_resample(*biased_data)
+        slopes[weight] = poisoner.history_["proxy_slope"].iloc[-1]
+    # a larger first-order gain <g_p, g_adv> of the proxy per unit of learning rate
+    assert slopes[4.0] > slopes[0.0] + 0.1
+
+
+def test_history_counts_only_the_fields_a_poison_edits(biased_data):
+    poisoner = eng_poisoner(ENGAttack(max_iter=3, l1_weight=1.0))
+    X_res, _, _ = poisoner.fit_resample(*biased_data)
+    # the last step's record is the returned poisons': same L0, no rounding noise
+    assert poisoner.history_["l0"].iloc[-1] == pytest.approx(
+        poisoner.perturbation_norms_["l0"].mean()
+    )
+
+
+def test_negative_magnitude_weight_is_refused(biased_data):
+    with pytest.raises(ValueError, match="magnitude_weight"):
+        eng_poisoner(ENGAttack(magnitude_weight=-1.0)).fit_resample(*biased_data)
