@@ -1,7 +1,13 @@
 """Poisoning attacks on fair representation learners, and the poisoner running them."""
 
 from ._anchoring import AnchoringAttack
-from ._base import BaseAttack, Poisons, project_poisons, sample_base_indices
+from ._base import (
+    PROTOCOLS,
+    BaseAttack,
+    Poisons,
+    project_poisons,
+    sample_base_indices,
+)
 from ._copies import DuplicateAttack, SensitiveFlipAttack
 from ._eng import ENGAttack
 from ._label_flip import LabelFlipAttack
@@ -11,6 +17,7 @@ from ._registry import ATTACK_NAMES, make_attack
 
 __all__ = [
     "ATTACK_NAMES",
+    "PROTOCOLS",
     "AnchoringAttack",
     "BaseAttack",
     "DuplicateAttack",

@@ -6,7 +6,19 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator
 
-__all__ = ["BaseAttack", "Poisons", "project_poisons", "sample_base_indices"]
+__all__ = [
+    "PROTOCOLS",
+    "BaseAttack",
+    "Poisons",
+    "project_poisons",
+    "sample_base_indices",
+]
+
+#: Threat models a poisoner crafts for: the victim continues θ0 on the
+#: poisoned data (``"finetune"``), retrains from a fresh initialisation
+#: (``"retrain"``), or retrains from θ0's initial weights, i.e. with θ0's
+#: ``random_state`` (``"retrain_same_init"``).
+PROTOCOLS = ("finetune", "retrain", "retrain_same_init")
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ class BaseAttack(BaseEstimator, metaclass=ABCMeta):
             The poisoner's generator; the only source of randomness.
         **context : dict
             ``X_target``, ``s_target`` (the attacker's target set, ``s``
-            as codes), ``protocol`` (``"finetune"`` or ``"retrain"``),
+            as codes), ``protocol`` (one of :data:`PROTOCOLS`),
             ``groups`` (the labels of the group codes, which ``fit`` and
             ``partial_fit`` take when an attack trains copies of the
             victim; :meth:`~skfrl.base.DifferentiableEncoder.training_loss`

@@ -21,7 +21,7 @@ from ..utils import (
     show_progress,
 )
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
-from ._base import BaseAttack
+from ._base import PROTOCOLS, BaseAttack
 from ._records import decode_records
 from ._registry import ATTACK_NAMES, resolve_attack
 
@@ -52,10 +52,13 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
     poison_ratio : float in (0, 1), default=0.1
         Number of poisons as a fraction of the clean training set (the
         paper's poisoning ratio).
-    protocol : {"finetune", "retrain"}, default="finetune"
+    protocol : {"finetune", "retrain", "retrain_same_init"}, default="finetune"
         The threat model the poisons are crafted for: the victim continues
-        training from θ0 on the poisoned data (fine-tune), or is retrained
-        from scratch (retrain: ENG then crafts on an ensemble of surrogates).
+        training from θ0 on the poisoned data (fine-tune), is retrained from
+        a fresh initialisation (retrain: ENG then crafts on an ensemble of
+        surrogates), or is retrained from θ0's initial weights (θ0's
+        ``random_state``; ENG crafts as for fine-tuning). See
+        :data:`PROTOCOLS`.
     target_size : float in (0, 1), default=0.2
         Without ``X_target``, the fraction of the training rows drawn as the
         attacker's target set (they stay in the returned data).
@@ -156,7 +159,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         "attack": [StrOptions(set(ATTACK_NAMES)), BaseAttack],
         # validated once, where it becomes a count: check_poison_ratio
         "poison_ratio": "no_validation",
-        "protocol": [StrOptions({"finetune", "retrain"})],
+        "protocol": [StrOptions(set(PROTOCOLS))],
         "target_size": [Interval(Real, 0, 1, closed="neither")],
         "prefit": ["boolean"],
         "surrogate": [HasMethods(["fit", "transform"]), None],

@@ -108,10 +108,11 @@ def _add_run(subparsers):
     )
     parser.add_argument(
         "--protocol",
-        choices=["finetune", "retrain"],
+        # skfrl.attacks.PROTOCOLS, written out: --help must not import torch
+        choices=["finetune", "retrain", "retrain_same_init"],
         help="threat model, replacing the configuration's protocols: "
-        "fine-tune the clean victim on the poisoned data, or retrain it from "
-        "scratch",
+        "fine-tune the clean victim on the poisoned data, retrain it from "
+        "scratch, or retrain it from the clean victim's initial weights",
     )
     parser.add_argument(
         "--dry-run",

@@ -1,17 +1,20 @@
 """Train a victim on poisoned data and measure its leakage on held-out data.
 
-Two threat models: ``finetune`` continues the clean victim θ0 (its weights
+Three threat models: ``finetune`` continues the clean victim θ0 (its weights
 and optimizer state, deep-copied) on the poisoned set; ``retrain`` trains a
-fresh copy from scratch. Leakage swings by several hundredths of a nat from
+fresh copy from scratch; ``retrain_same_init`` trains one from θ0's initial
+weights (θ0's own ``random_state``). Leakage swings by several hundredths of a nat from
 epoch to epoch, so the probe BCE is averaged over the last epochs.
 """
 
 import copy
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
 
+from ..attacks import PROTOCOLS
 from ..metrics import downstream_fairness, make_probe, probe_bce, sensitive_entropy
 
 __all__ = ["HeldOutSplit", "poisoned_victim_leakage"]
@@ -76,13 +79,14 @@ def poisoned_victim_leakage(
     ----------
     clean_victim : fitted transformer with ``partial_fit``
         θ0. Never modified: ``finetune`` continues a deep copy of it,
-        ``retrain`` a fresh clone seeded by ``random_state``.
+        ``retrain`` a fresh clone seeded by ``random_state`` and
+        ``retrain_same_init`` a fresh clone with θ0's own ``random_state``.
     X_train, y_train, s_train : array-like
         The (possibly poisoned) training data.
     held_out : HeldOutSplit
         The target data the leakage is measured on.
-    protocol : {"finetune", "retrain"}, default="finetune"
-        Continue θ0, or train from scratch.
+    protocol : {"finetune", "retrain", "retrain_same_init"}, default="finetune"
+        Continue θ0, train from scratch, or train from θ0's initial weights.
     n_epochs : int, default=10
         Epochs of ``partial_fit``.
     n_average : int, default=5
@@ -108,8 +112,18 @@ def poisoned_victim_leakage(
     """
     if protocol == "finetune":
         victim = copy.deepcopy(clean_victim)
-    else:
+    elif protocol == "retrain":
         victim = clone(clean_victim).set_params(random_state=random_state)
+    elif protocol == "retrain_same_init":
+        if not isinstance(clean_victim.get_params().get("random_state"), Integral):
+            raise ValueError(
+                "protocol='retrain_same_init' retrains from θ0's initial weights, "
+                "which only an int random_state of θ0 determines; got "
+                f"random_state={clean_victim.get_params().get('random_state')!r}."
+            )
+        victim = clone(clean_victim)
+    else:
+        raise ValueError(f"protocol must be one of {PROTOCOLS}; got {protocol!r}.")
     probes = {"probe_bce": probe}
     probes.update({f"probe_bce_{name}": name for name in strong_probes})
     probes = {key: make_probe(p) for key, p in probes.items()}

@@ -115,7 +115,7 @@ def run_paired_trial(
     seed : int, default=0
         Seeds the split, θ0, the poisoners (hence shared base rows) and,
         under ``retrain``, the fresh victims.
-    protocol : {"finetune", "retrain"}, default="finetune"
+    protocol : {"finetune", "retrain", "retrain_same_init"}, default="finetune"
         Threat model, see :func:`poisoned_victim_leakage`.
     n_epochs, n_average : int, default=10, 5
         Epochs trained on the poisoned data; epochs averaged.

@@ -178,3 +178,14 @@ def test_report_refuses_a_folder_of_two_configurations(tiny_config, tmp_path):
     run_experiment({**one, "n_epochs": 1}, tmp_path, verbose=0)
     with pytest.raises(SystemExit, match="2 configurations .*n_epochs"):
         main(["report", str(tmp_path)])
+
+
+def test_the_protocol_choices_are_the_attacks_protocols():
+    from skfrl.attacks import PROTOCOLS
+
+    action = next(
+        a
+        for a in build_parser()._subparsers._group_actions[0].choices["run"]._actions
+        if a.dest == "protocol"
+    )
+    assert tuple(action.choices) == PROTOCOLS

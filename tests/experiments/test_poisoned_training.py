@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from skfrl.attacks import PROTOCOLS
 from skfrl.experiments import HeldOutSplit, poisoned_victim_leakage
 from skfrl.metrics import probe_bce, sensitive_entropy
 from skfrl.models import CFair
@@ -27,7 +28,7 @@ def test_held_out_split_halves_every_row_once(biased_data):
     assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, X.tolist()))
 
 
-@pytest.mark.parametrize("protocol", ["finetune", "retrain"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_poisoned_victim_leakage_never_touches_theta0(fitted, protocol):
     victim, held_out, (X, y, s) = fitted
     Z_before = victim.transform(X)
@@ -48,6 +49,29 @@ def test_poisoned_victim_leakage_never_touches_theta0(fitted, protocol):
     assert 0 <= result["downstream_accuracy"] <= 1
     expected_epochs = victim.n_iter_ + 3 if protocol == "finetune" else 3
     assert result["victim"].n_iter_ == expected_epochs
+
+
+def test_retrain_same_init_starts_from_theta0s_initial_weights(fitted):
+    victim, held_out, (X, y, s) = fitted
+    # on θ0's own training data, θ0's initial weights retrain into θ0
+    result = poisoned_victim_leakage(
+        victim, X, y, s, held_out, protocol="retrain_same_init", n_epochs=2
+    )
+    np.testing.assert_array_equal(result["victim"].transform(X), victim.transform(X))
+    fresh = poisoned_victim_leakage(
+        victim, X, y, s, held_out, protocol="retrain", n_epochs=2, random_state=1
+    )
+    assert not np.array_equal(fresh["victim"].transform(X), victim.transform(X))
+
+
+def test_retrain_same_init_needs_an_int_seed_and_protocols_are_checked(fitted):
+    victim, held_out, data = fitted
+    unseeded = CFair(max_epochs=1, hidden_layer_sizes=(8,), n_components=4)
+    unseeded.fit(*data[:2], sensitive_features=data[2])
+    with pytest.raises(ValueError, match="only an int random_state of θ0"):
+        poisoned_victim_leakage(unseeded, *data, held_out, protocol="retrain_same_init")
+    with pytest.raises(ValueError, match="protocol must be one of"):
+        poisoned_victim_leakage(victim, *data, held_out, protocol="scratch")
 
 
 def test_finetune_is_deterministic(fitted):
