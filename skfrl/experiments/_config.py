@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from numbers import Integral, Real
 from pathlib import Path
 
+from ..attacks import PROTOCOLS
 from ..utils._param_validation import validate_estimator_params
 from ._presets import PRESETS, preset
 from .catalogue import ATTACKS, DATASETS, DEFENCES, STRONG_PROBES, VICTIMS
@@ -27,7 +28,6 @@ __all__ = [
     "victim_params",
 ]
 
-PROTOCOLS = ("finetune", "retrain")
 
 _DEFAULTS = {
     "name": "custom",
@@ -38,6 +38,7 @@ _DEFAULTS = {
     "feature_domain": "infer",
     "strong_probes": ["hgb"],
     "defences": [],
+    "surrogates": ["none"],
     "victim_params": {},
     "attack_params": {},
 }
@@ -174,8 +175,9 @@ def check_config(config):
           added first if missing;
         - ``poison_ratios``: floats in (0, 1);
         - ``seeds``: an int ``n`` (seeds ``0, ..., n - 1``) or a list of ints;
-        - ``protocols``: ``"finetune"`` and/or ``"retrain"``, default
-          ``["finetune"]``;
+        - ``protocols``: among ``"finetune"``, ``"retrain"`` and
+          ``"retrain_same_init"`` (see :data:`~skfrl.attacks.PROTOCOLS`),
+          default ``["finetune"]``;
         - ``n_epochs``: epochs on the poisoned data; default None: 10 under
           fine-tuning, the victim's ``max_epochs`` under retraining;
         - ``n_average``: last epochs whose probe BCE is averaged; default
@@ -196,6 +198,14 @@ def check_config(config):
           clipping, ``"dp_sgd"``: clipping and noise), default ``[]``. Each
           cell then also trains θ0 on every condition's training set,
           clean and duplicates included, under each of them (see
+          :func:`run_paired_trial`);
+        - ``surrogates``: black-box transfer, "craft on A, evaluate on B":
+          names among the victims, or ``"none"`` (the attacks craft against
+          θ0 itself, white-box), default ``["none"]``. Each victim's cells
+          are repeated per surrogate; in a cell with surrogate ``A``, every
+          attack crafts against a clone of ``A`` fitted on the cell's
+          training split with another seed (the attacker's own model, with
+          ``A``'s ``victim_params``), and the poisons train the victim (see
           :func:`run_paired_trial`);
         - ``victim_params``: constructor parameters of every victim, e.g.
           ``{"max_epochs": 20}``; a key naming a victim holds parameters of
@@ -254,14 +264,24 @@ def check_config(config):
         if config["defences"]
         else []
     )
+    config["surrogates"] = _check_names(
+        config["surrogates"], "surrogates", ("none", *VICTIMS)
+    )
+    for model in _models(config):
+        _check_victim(model, victim_params(config, model))
     for victim in config["victims"]:
         params = victim_params(config, victim)
-        _check_victim(victim, params)
         _check_defences_fit(victim, params, config["defences"])
         for protocol in config["protocols"]:
             cell_epochs(config, victim, params, protocol)
     _check_attack_params(config["attacks"], config["attack_params"])
     return ExperimentConfig._from_validated(config)
+
+
+def _models(config):
+    """Return the victims and the surrogates of a configuration, each once."""
+    surrogates = [name for name in config["surrogates"] if name != "none"]
+    return list(dict.fromkeys([*config["victims"], *surrogates]))
 
 
 def _check_names(values, key, allowed):

@@ -69,12 +69,17 @@ def estimate_cell_seconds(cell):
             seconds += defence.seconds_per_row * size
             seconds += cell["n_epochs"] * entry.epoch_cost(kept) * defence.train_factor
             seconds += cell["n_average"] * probe + CONDITION_SECONDS
+    crafted_on, crafted_epochs = entry, max_epochs
+    if "surrogate" in cell:  # the attacker's own model: trained, then crafted on
+        crafted_on = VICTIMS[cell["surrogate"]]
+        crafted_epochs = crafted_on.build(cell["surrogate_params"]).max_epochs
+        seconds += crafted_epochs * crafted_on.epoch_cost(n_train)
     for name in attacks:
         craft_seconds = ATTACKS[name].craft_seconds
         if craft_seconds is not None:
             attack = ATTACKS[name].build(cell["attack_params"].get(name))
             seconds += craft_seconds(
-                attack, cell["protocol"], entry, max_epochs, n_train, n_poison
+                attack, cell["protocol"], crafted_on, crafted_epochs, n_train, n_poison
             )
     return seconds
 

@@ -1,10 +1,12 @@
-"""The grid of a configuration: one cell per dataset × victim × protocol × ratio × seed.
+"""The grid: one cell per dataset × victim × surrogate × protocol × ratio × seed.
 
 A *cell* is the unit the runner schedules and the result store keys. Every
 attack of the grid runs inside each cell against one shared clean victim
 θ0, next to the ``"duplicate"`` control, which is therefore always part of
 the grid.
 """
+
+from itertools import product
 
 from ._config import cell_epochs, check_config, victim_params
 
@@ -23,10 +25,12 @@ def expand_grid(config):
     Returns
     -------
     cells : list of dict
-        One per dataset × victim × protocol × poison ratio × seed, with
-        everything that determines its results: the victim's and the
-        attacks' parameters, the epochs, the target fraction, the feature
-        domain, the strong probes and, when the grid has any, the defences.
+        One per dataset × victim × surrogate × protocol × poison ratio ×
+        seed, with everything that determines its results: the victim's and
+        the attacks' parameters, the epochs, the target fraction, the
+        feature domain, the strong probes and, when the grid has any, the
+        defences and the surrogate (its name and parameters; absent for
+        white-box cells, surrogate ``"none"``).
 
     Examples
     --------
@@ -39,8 +43,17 @@ def expand_grid(config):
     attack_params = config["attack_params"]
     cells = []
     for dataset in config["datasets"]:
-        for victim in config["victims"]:
+        for victim, surrogate in product(config["victims"], config["surrogates"]):
             params = victim_params(config, victim)
+            # absent for white-box cells: cells without surrogates keep their ids
+            transfer = (
+                {}
+                if surrogate == "none"
+                else {
+                    "surrogate": surrogate,
+                    "surrogate_params": victim_params(config, surrogate),
+                }
+            )
             for protocol in config["protocols"]:
                 n_epochs, n_average = cell_epochs(config, victim, params, protocol)
                 for ratio in config["poison_ratios"]:
@@ -50,6 +63,7 @@ def expand_grid(config):
                                 "dataset": dataset,
                                 "victim": victim,
                                 "victim_params": params,
+                                **transfer,
                                 "attacks": config["attacks"],
                                 "attack_params": {
                                     name: dict(attack_params[name])

@@ -228,6 +228,11 @@ def _paired_records(cell):
         strong_probes=cell["strong_probes"],
         feature_domain=cell["feature_domain"],
         defences={name: DEFENCES[name].build for name in cell.get("defences", [])},
+        surrogate=(
+            VICTIMS[cell["surrogate"]].build(cell["surrogate_params"])
+            if "surrogate" in cell
+            else None
+        ),
     )
 
 
@@ -250,6 +255,7 @@ def _tidy(cell, record, records, seconds):
         **{key: cell[key] for key in ("poison_ratio", "seed")},
         **record,
         "defence": defence,
+        "surrogate": cell.get("surrogate", "none"),
         "cell_id": cell_id(cell),
         "delta_bce_vs_duplicate": delta_bce(control["probe_bce"], record["probe_bce"]),
         "delta_bce_vs_clean": delta_bce(clean["probe_bce"], record["probe_bce"]),
@@ -279,8 +285,11 @@ def _cell_line(records):
         for r in records
         if r["condition"] != "duplicate"
     )
+    crafted_on = (
+        "" if first["surrogate"] == "none" else f" (crafted on {first['surrogate']})"
+    )
     return (
-        f"{first['dataset']} {first['victim']} {first['protocol']} "
+        f"{first['dataset']} {first['victim']}{crafted_on} {first['protocol']} "
         f"ratio={first['poison_ratio']:g} seed={first['seed']} "
         f"({first['cell_seconds']:.0f} s): H(s) {first['sensitive_entropy']:.4f}, "
         f"duplicate BCE {records[1]['probe_bce']:.4f}; ΔBCE vs duplicate: {deltas}"

@@ -25,8 +25,17 @@ def strong_probe_columns(probe):
     return f"probe_bce_{probe}", f"delta_bce_{probe}_vs_duplicate"
 
 
-#: what a summary row averages over seeds; defence "none" is the undefended run
-SUMMARY_KEY = ["dataset", "victim", "protocol", "poison_ratio", "defence", "condition"]
+#: what a summary row averages over seeds; surrogate "none" is white-box
+#: crafting on θ0, defence "none" the undefended run
+SUMMARY_KEY = [
+    "dataset",
+    "victim",
+    "surrogate",
+    "protocol",
+    "poison_ratio",
+    "defence",
+    "condition",
+]
 #: conditions in table order; their index picks a colour, stable across plots
 CONDITIONS = ["clean", "duplicate", *(name for name in ATTACKS if name != "duplicate")]
 
@@ -77,6 +86,7 @@ COLUMNS = [
     "cell_id",
     "dataset",
     "victim",
+    "surrogate",
     "protocol",
     "poison_ratio",
     "seed",

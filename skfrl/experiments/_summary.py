@@ -18,11 +18,13 @@ from .catalogue import DEFENCES, STRONG_PROBES
 
 __all__ = ["condition_order", "summarise", "summary_to_markdown"]
 
+#: key columns older stores lack, "none" there: no surrogate, no defence
+_LABELLED = ("surrogate", "defence")
 _METRICS = [*LEAKAGE_METRICS, *UTILITY_METRICS, "sensitive_entropy", *DEFENCE_METRICS]
 
 
 def summarise(results):
-    """Average the records over seeds, per dataset, victim, protocol, ratio, defence.
+    """Average the records over seeds, per cell key, defence and condition.
 
     Parameters
     ----------
@@ -32,7 +34,8 @@ def summarise(results):
     Returns
     -------
     summary : pandas.DataFrame
-        One row per dataset × victim × protocol × poisoning ratio × defence
+        One row per dataset × victim × surrogate (``"none"``: crafted on
+        θ0) × protocol × poisoning ratio × defence
         (``"none"``, then the grid's sanitisers) × condition (``"clean"``,
         ``"duplicate"``, then the attacks): ``n_seeds``, the
         mean and standard deviation over seeds (``<metric>_mean``,
@@ -66,15 +69,14 @@ def summarise(results):
     """
     if results.empty:
         raise ValueError("results is empty: no cell has finished yet.")
-    optional = {*OPTIONAL, "defence"}
+    optional = {*OPTIONAL, *_LABELLED}
     missing = sorted(set(SUMMARY_KEY + _METRICS) - set(results.columns) - optional)
     if missing:
         raise ValueError(f"results lacks the columns {missing}.")
-    _check_one_config_per_row(results)
     df = results.copy()
-    if "defence" not in df:  # stores written before skfrl had defences
-        df["defence"] = "none"
-    df["defence"] = df["defence"].fillna("none")
+    for column in _LABELLED:  # stores written before skfrl had them
+        df[column] = df[column].fillna("none") if column in df else "none"
+    _check_one_config_per_row(df)
     for column in OPTIONAL:
         if column not in df:
             df[column] = np.nan
@@ -94,7 +96,8 @@ def summarise(results):
         summary[column] = groups[metric].agg(lambda d: int((d > 0).sum()))
     summary = summary.reset_index()
     summary["condition"] = summary["condition"].astype(str)
-    summary["defence"] = summary["defence"].astype(str)
+    for column in _LABELLED:
+        summary[column] = summary[column].astype(str)
     return summary
 
 
@@ -162,7 +165,10 @@ def summary_to_markdown(summary, *, digits=3):
     """
     probes = _measured_strong_probes(summary)
     defended = (summary["defence"] != "none").any()
-    header = ["dataset", "victim", "protocol", "ratio"]
+    transfer = (summary["surrogate"] != "none").any()
+    header = ["dataset", "victim"]
+    header += ["surrogate"] if transfer else []
+    header += ["protocol", "ratio"]
     header += ["defence"] if defended else []
     header += ["condition", "n", "H(s)"]
     header += ["probe BCE", "ΔBCE vs duplicate", "wins", "ΔBCE vs clean"]
@@ -171,15 +177,16 @@ def summary_to_markdown(summary, *, digits=3):
         header += [f"wins ({probe})"]
     header += ["accuracy", "DP gap", "EO gap"]
     header += ["detection AUC", "TPR at 5 % FPR"] if defended else []
-    n_text = 6 if defended else 5
+    n_text = 5 + defended + transfer
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "---|" * n_text + "---:|" * (len(header) - n_text),
     ]
     for _, row in summary.iterrows():
         is_control = row["condition"] == "duplicate"
-        cells = [str(row[key]) for key in ("dataset", "victim", "protocol")]
-        cells += [f"{row['poison_ratio']:g}"]
+        cells = [str(row[key]) for key in ("dataset", "victim")]
+        cells += [row["surrogate"]] if transfer else []
+        cells += [row["protocol"], f"{row['poison_ratio']:g}"]
         cells += [row["defence"]] if defended else []
         cells += [row["condition"], str(row["n_seeds"])]
         entropy = row["sensitive_entropy_mean"]

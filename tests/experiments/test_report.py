@@ -17,9 +17,10 @@ pytestmark = pytest.mark.usefixtures("pyplot")
 def test_summary_has_one_row_per_group_with_means_stds_and_wins(fake_results):
     summary = summarise(fake_results())
     assert len(summary) == 2 * 2 * 4
-    assert list(summary.columns[:9]) == [
+    assert list(summary.columns[:10]) == [
         "dataset",
         "victim",
+        "surrogate",
         "protocol",
         "poison_ratio",
         "defence",
@@ -28,7 +29,8 @@ def test_summary_has_one_row_per_group_with_means_stds_and_wins(fake_results):
         "probe_bce_mean",
         "probe_bce_std",
     ]
-    assert set(summary["defence"]) == {"none"}  # results without a defence column
+    # results without defence and surrogate columns
+    assert set(summary["defence"]) == set(summary["surrogate"]) == {"none"}
     for metric in (
         "delta_bce_vs_duplicate",
         "delta_bce_vs_clean",
