@@ -14,6 +14,15 @@ from skfrl.experiments import (
 )
 from skfrl.experiments._estimate import estimate_cell_seconds
 
+#: one German cell, crafted on θ0
+BASE = {
+    "datasets": ["german"],
+    "victims": ["cfair"],
+    "attacks": ["eng"],
+    "poison_ratios": [0.1],
+    "seeds": 1,
+}
+
 
 @pytest.fixture(scope="module")
 def transfer_run(tmp_path_factory, tiny_config):
@@ -71,15 +80,8 @@ def test_stores_without_surrogates_summarise_as_white_box(transfer_run):
 
 
 def test_white_box_cells_keep_their_ids_and_transfer_costs_more():
-    base = {
-        "datasets": ["german"],
-        "victims": ["cfair"],
-        "attacks": ["eng"],
-        "poison_ratios": [0.1],
-        "seeds": 1,
-    }
-    plain = expand_grid(check_config(base))
-    both = expand_grid(check_config({**base, "surrogates": ["none", "icvae_s"]}))
+    plain = expand_grid(check_config(BASE))
+    both = expand_grid(check_config({**BASE, "surrogates": ["none", "icvae_s"]}))
     assert len(plain) == 1 and len(both) == 2
     assert both[0] == plain[0] and "surrogate" not in plain[0]
     assert both[1]["surrogate"] == "icvae_s"
@@ -87,18 +89,11 @@ def test_white_box_cells_keep_their_ids_and_transfer_costs_more():
 
 
 def test_surrogates_are_validated_like_victims():
-    base = {
-        "datasets": ["german"],
-        "victims": ["cfair"],
-        "attacks": ["eng"],
-        "poison_ratios": [0.1],
-        "seeds": 1,
-    }
     with pytest.raises(ValueError, match="Unknown surrogate 'cfiar' in surrogates"):
-        check_config({**base, "surrogates": ["cfiar"]})
+        check_config({**BASE, "surrogates": ["cfiar"]})
     with pytest.raises(TypeError, match="surrogates must be a non-empty list"):
-        check_config({**base, "surrogates": []})
+        check_config({**BASE, "surrogates": []})
     with pytest.raises(ValueError, match="victim_params of 'advfrl'"):
         check_config(
-            {**base, "surrogates": ["advfrl"], "victim_params": {"advfrl": {"x": 1}}}
+            {**BASE, "surrogates": ["advfrl"], "victim_params": {"advfrl": {"x": 1}}}
         )
