@@ -1,10 +1,49 @@
-"""What the paired-trial benchmarks share: a seed summary and flat records.
+"""What the paired-trial benchmarks share: their command line, a seed
+summary and flat records.
 
 Imported by the ``bench_*.py`` scripts of this folder, which Python runs
 with the folder on ``sys.path``.
 """
 
+import argparse
+from pathlib import Path
+
 import pandas as pd
+
+from skfrl.utils import limit_threads
+
+
+def trial_parser(doc, *, seeds, out):
+    """Return a parser with the options every paired-trial benchmark takes.
+
+    Parameters
+    ----------
+    doc : str
+        The script's docstring; its first paragraph is the description.
+    seeds : int
+        Default of ``--seeds`` (seeds 0 .. n-1).
+    out : str
+        Default of ``--out``, the folder of the CSVs.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        With ``--seeds``, ``--ratio`` (default 0.1), ``--threads`` (torch
+        threads, default 1) and ``--out``.
+    """
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, default=seeds, help="seeds 0 .. n-1")
+    parser.add_argument("--ratio", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--out", type=Path, default=Path(out))
+    return parser
+
+
+def run_parsed(parser, run):
+    """Parse the command line and call ``run(args)`` under ``--threads`` threads."""
+    args = parser.parse_args()
+    with limit_threads(args.threads):
+        run(args)
 
 
 def seed_summary(frame, by, rows):

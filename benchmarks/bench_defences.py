@@ -35,19 +35,16 @@ Examples (6 seeds, one thread: the sanitisers against every attack, about
         --defences dp_clip dp_sgd --attacks duplicate eng
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _seed_tables import flat_record
+from _seed_tables import flat_record, run_parsed, trial_parser
 
 from skfrl.attacks import ENGAttack
 from skfrl.experiments import run_paired_trial
 from skfrl.experiments.catalogue import DATASETS, DEFENCES, VICTIMS, load_dataset
 from skfrl.metrics import delta_bce
-from skfrl.utils import limit_threads
 
 ATTACKS = {
     "duplicate": "duplicate",
@@ -135,10 +132,8 @@ def summarise(table):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = trial_parser(__doc__, seeds=6, out="/tmp/defences")
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="adult")
-    parser.add_argument("--seeds", type=int, default=6, help="seeds 0 .. n-1")
-    parser.add_argument("--ratio", type=float, default=0.1)
     parser.add_argument(
         "--defences",
         nargs="+",
@@ -153,11 +148,7 @@ def main():
         default=[*ATTACKS, "eng_box"],
         help="attacks to run next to the duplicate control (default: all)",
     )
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/defences"))
-    args = parser.parse_args()
-    with limit_threads(args.threads):
-        run(args)
+    run_parsed(parser, run)
 
 
 def run(args):

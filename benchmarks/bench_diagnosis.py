@@ -38,20 +38,17 @@ Example (3 seeds, five victims: 15–30 min on one thread)::
         python benchmarks/bench_diagnosis.py --seeds 3 --out /tmp/diag
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _seed_tables import flat_record, seed_summary
+from _seed_tables import flat_record, run_parsed, seed_summary, trial_parser
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.experiments import HeldOutSplit, run_paired_trial, train_target_split
 from skfrl.experiments.catalogue import VICTIMS, load_dataset
 from skfrl.metrics import delta_bce, probe_bce, sensitive_entropy
 from skfrl.models import SupervisedEncoder
-from skfrl.utils import limit_threads
 
 DEFAULT_VICTIMS = ["cfair", "cfair_eo", "advfrl", "icvae_s", "icvae_us"]
 PROBES = ("logistic", "hgb")
@@ -196,17 +193,11 @@ def epoch_profile(name, data, ratio, seed):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = trial_parser(__doc__, seeds=3, out="/tmp/diag")
     parser.add_argument(
         "--victims", nargs="+", choices=DEFAULT_VICTIMS, default=DEFAULT_VICTIMS
     )
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. n-1")
-    parser.add_argument("--ratio", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/diag"))
-    args = parser.parse_args()
-    with limit_threads(args.threads):
-        run(args)
+    run_parsed(parser, run)
 
 
 def run(args):

@@ -21,18 +21,15 @@ Example (two victims, 3 seeds, every route: 20–40 min on one thread)::
         --seeds 3 --out /tmp/routes
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import pandas as pd
-from _seed_tables import flat_record
+from _seed_tables import flat_record, run_parsed, trial_parser
 
 from skfrl.attacks import ENGAttack
 from skfrl.experiments import run_paired_trial
 from skfrl.experiments.catalogue import VICTIMS, load_dataset
 from skfrl.metrics import delta_bce
-from skfrl.utils import limit_threads
 
 #: route name -> ENG parameters (the default first)
 ROUTES = {
@@ -46,6 +43,8 @@ ROUTES = {
     "step_size_0.1": {"step_size": 0.1},
     "step_size_0.2": {"step_size": 0.2},
     "step_size_0.4": {"step_size": 0.4},
+    "step_size_0.1_steps_50": {"step_size": 0.1, "max_iter": 50},
+    "step_size_0.1_match_024": {"step_size": 0.1, "match_epochs": (0, 2, 4)},
 }
 
 
@@ -111,19 +110,13 @@ def summarise(frame):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = trial_parser(__doc__, seeds=3, out="/tmp/routes")
     parser.add_argument("--victims", nargs="+", default=["advfrl"], choices=VICTIMS)
     parser.add_argument(
         "--routes", nargs="+", default=list(ROUTES), choices=list(ROUTES)
     )
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. n-1")
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--ratio", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/routes"))
-    args = parser.parse_args()
-    with limit_threads(args.threads):
-        run(args)
+    run_parsed(parser, run)
 
 
 def run(args):

@@ -15,12 +15,10 @@ Example (2 seeds: about 2 min on one thread)::
         python benchmarks/bench_gradient_norms.py --seeds 2 --out /tmp/norms
 """
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import torch
+from _seed_tables import trial_parser
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.experiments import train_target_split
@@ -78,11 +76,7 @@ def seed_norms(data, seed, ratio):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=2, help="seeds 0 .. n-1")
-    parser.add_argument("--ratio", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/norms"))
+    parser = trial_parser(__doc__, seeds=2, out="/tmp/norms")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     X, y, s, _ = load_dataset("adult")

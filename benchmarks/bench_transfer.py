@@ -28,16 +28,14 @@ Example (3 pairs, 6 seeds: 12–20 min on one thread)::
 
 import argparse
 import time
-from pathlib import Path
 
 import pandas as pd
-from _seed_tables import flat_record, seed_summary
+from _seed_tables import flat_record, run_parsed, seed_summary, trial_parser
 
 from skfrl.attacks import ENGAttack
 from skfrl.experiments import run_paired_trial
 from skfrl.experiments.catalogue import VICTIMS, load_dataset
 from skfrl.metrics import delta_bce
-from skfrl.utils import limit_threads
 
 DEFAULT_PAIRS = ["cfair:cfair", "cfair:advfrl", "advfrl:cfair"]
 CONDITIONS = ("clean", "duplicate", "eng")
@@ -102,7 +100,7 @@ def transfer_trial(data, surrogate, victim, ratio, seed):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = trial_parser(__doc__, seeds=6, out="/tmp/transfer")
     parser.add_argument(
         "--pairs",
         nargs="+",
@@ -110,13 +108,7 @@ def main():
         default=[parse_pair(p) for p in DEFAULT_PAIRS],
         help="surrogate:victim pairs (default: " + " ".join(DEFAULT_PAIRS) + ")",
     )
-    parser.add_argument("--seeds", type=int, default=6, help="seeds 0 .. n-1")
-    parser.add_argument("--ratio", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/transfer"))
-    args = parser.parse_args()
-    with limit_threads(args.threads):
-        run(args)
+    run_parsed(parser, run)
 
 
 def run(args):
