@@ -27,6 +27,7 @@ from ._estimate import RemainingTime, describe_plan
 from ._grid import expand_grid
 from ._schema import COLUMNS, strong_probe_columns
 from ._store import (
+    SOURCE_FINGERPRINT,
     cell_done,
     cell_id,
     load_results,
@@ -264,6 +265,7 @@ def _tidy(cell, record, records, seconds):
         "probe_bce_by_epoch": json.dumps(record["probe_bce_by_epoch"]),
         "feature_change_frequency": frequency,
         "skfrl_version": __version__,
+        "skfrl_source": SOURCE_FINGERPRINT,
         "cell_config": json.dumps(cell, sort_keys=True),
     }
     for probe in cell["strong_probes"]:

@@ -107,5 +107,6 @@ COLUMNS = [
     "probe_bce_by_epoch",
     "feature_change_frequency",
     "skfrl_version",
+    "skfrl_source",
     "cell_config",
 ]

@@ -15,6 +15,11 @@ finished only when its manifest exists and its records match it (rows and
 checksum). A cell file that fails the check (cut short, emptied, edited) is
 recomputed, with a warning naming it; files the store did not write are
 never read. One run at a time writes to a folder: a second one refuses.
+
+Every record carries ``skfrl_source``, a hash of skfrl's source files as
+the process that computed it imported them: a folder whose cells come from
+different code (a run resumed after an edit, or a worker started after
+one) is loaded with a warning, since its numbers need not agree.
 """
 
 import hashlib
@@ -206,6 +211,22 @@ def cell_done(out, cell):
     return _verified_records(path, cell) is not None
 
 
+def _source_fingerprint():
+    """Return a short hash of the ``.py`` files of the installed skfrl package."""
+    import skfrl
+
+    root = Path(skfrl.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+#: the source this process imported (hashed at import, before any edit)
+SOURCE_FINGERPRINT = _source_fingerprint()
+
+
 def versions():
     """Return the versions of Python and of the libraries results depend on."""
     import numpy
@@ -218,6 +239,7 @@ def versions():
     return {
         "python": platform.python_version(),
         "skfrl": skfrl.__version__,
+        "skfrl_source": SOURCE_FINGERPRINT,
         "torch": torch.__version__,
         "scikit-learn": sklearn.__version__,
         "skorch": skorch.__version__,
@@ -254,8 +276,10 @@ def load_results(out):
         ``downstream_accuracy``, ``demographic_parity_difference``,
         ``equalized_odds_difference``, ``l0``, ``l1``, ``l2``,
         ``theta0_seconds``, ``craft_seconds``; ``probe_bce_by_epoch``,
-        ``feature_change_frequency`` and ``cell_config`` hold JSON text.
-        Empty when no cell has finished.
+        ``feature_change_frequency`` and ``cell_config`` hold JSON text;
+        ``skfrl_source`` hashes the source code that computed the cell (a
+        warning says when the cells come from more than one). Empty when no
+        cell has finished.
 
     Examples
     --------
@@ -290,5 +314,19 @@ def load_results(out):
     if not frames:
         return pd.DataFrame()
     results = pd.concat(frames, ignore_index=True)
+    if "skfrl_source" in results:
+        sources = results.drop_duplicates("cell_id")["skfrl_source"].dropna()
+        if sources.nunique() > 1:
+            counts = ", ".join(
+                f"{source}: {n}" for source, n in sources.value_counts().items()
+            )
+            warnings.warn(
+                f"The cells in {folder} come from {sources.nunique()} versions of "
+                f"skfrl's source (cells per version: {counts}); numbers measured "
+                "with different code need not agree. Rerun them into a fresh "
+                "folder to compare like with like.",
+                UserWarning,
+                stacklevel=2,
+            )
     key = ["dataset", "victim", "protocol", "poison_ratio", "seed"]
     return results.sort_values(key, kind="stable").reset_index(drop=True)

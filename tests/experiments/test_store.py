@@ -5,11 +5,13 @@ import pytest
 
 from skfrl.experiments import load_results
 from skfrl.experiments._store import (
+    SOURCE_FINGERPRINT,
     cell_done,
     cell_id,
     cell_path,
     prepare_store,
     store_lock,
+    versions,
     write_cell,
     write_meta,
 )
@@ -99,6 +101,7 @@ def test_records_of_a_run_round_trip(tiny_run):
     config = json.loads(row["cell_config"])
     assert cell_id(config) == row["cell_id"]
     assert len(json.loads(row["probe_bce_by_epoch"])) == config["n_average"]
+    assert set(results["skfrl_source"]) == {SOURCE_FINGERPRINT}
 
 
 def _one_cell(tmp_path, seed=0, rows=("clean", "duplicate")):
@@ -158,3 +161,39 @@ def test_a_dead_runs_lock_is_taken_over(tmp_path):
     )
     with pytest.warns(UserWarning, match="no longer exists"), store_lock(tmp_path):
         assert json.loads((tmp_path / ".lock").read_text())["pid"] != 2**22 + 12345
+
+
+def _cells_from_sources(tmp_path, sources):
+    prepare_store(tmp_path)
+    for seed, source in enumerate(sources):
+        cell = {**CELL, "seed": seed}
+        records = [
+            {
+                **cell,
+                "protocol": "finetune",
+                "cell_id": cell_id(cell),
+                "condition": c,
+                "skfrl_source": source,
+            }
+            for c in ("clean", "duplicate")
+        ]
+        write_cell(tmp_path, cell, records)
+
+
+def test_cells_from_different_source_code_are_loaded_with_a_warning(tmp_path):
+    _cells_from_sources(tmp_path, ["aaaaaaaaaaaa", "aaaaaaaaaaaa", "bbbbbbbbbbbb"])
+    with pytest.warns(UserWarning, match=r"2 versions .*aaaaaaaaaaaa: 2, bbbb"):
+        results = load_results(tmp_path)
+    assert len(results) == 6
+
+
+def test_cells_from_one_source_load_silently(tmp_path, recwarn):
+    _cells_from_sources(tmp_path, ["cccccccccccc", "cccccccccccc"])
+    assert len(load_results(tmp_path)) == 4
+    assert not [w for w in recwarn if "versions of skfrl" in str(w.message)]
+
+
+def test_the_source_fingerprint_is_recorded_with_the_versions():
+    assert len(SOURCE_FINGERPRINT) == 12
+    int(SOURCE_FINGERPRINT, 16)  # hexadecimal
+    assert versions()["skfrl_source"] == SOURCE_FINGERPRINT
