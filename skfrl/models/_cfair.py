@@ -75,10 +75,11 @@ class CFair(BaseTorchRepresentation):
     rates of ``y`` within the groups and indexed by the class, which does
     not balance ``s`` within a class. On Adult (6 paired seeds, θ0
     fine-tuned 10 more epochs on clean data) the official architecture is
-    less fair at the same μ (probe BCE 0.554 against 0.577, H(s) = 0.630)
-    at the same accuracy (0.840 and 0.839), and ENG raises its leakage by
-    less: +0.013 nats at 10 % poisons against +0.018 on the same seeds (see
-    the results page, "CFair as in the official code").
+    less fair at the same μ (probe BCE 0.549 against 0.576, H(s) = 0.630)
+    at the same accuracy (0.844 and 0.843), and ENG raises its leakage by
+    less: +0.008 nats at 10 % poisons against +0.022 on the same seeds
+    (hgb probe +0.011 against +0.017; see the results page, "CFair as in
+    the official code").
 
     **Fair to a strong probe?** On Adult (3 seeds, ``benchmarks/README.md``)
     ``Z`` leaks more to strong probes than to the default linear one (probe
