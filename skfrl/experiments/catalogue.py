@@ -216,7 +216,9 @@ def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train, n_po
     # every step matches on θ0 or its look-ahead copies, and on the other seeds
     n_models = len(epochs) + settings["n_surrogates"] - 1
     step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison
-    seconds = settings["max_iter"] * settings["n_init"] * n_models * step
+    # a round of the record search costs about one step; it often stops early
+    n_steps = settings["max_iter"] + attack.search_steps
+    seconds = n_steps * settings["n_init"] * n_models * step
     seconds = _ENG_FIXED_SECONDS + seconds * victim_entry.craft_factor
     seconds += (
         (settings["n_surrogates"] - 1) * max_epochs * victim_entry.epoch_cost(n_train)
