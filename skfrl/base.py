@@ -55,7 +55,9 @@ class DifferentiableEncoder(Protocol):
 
     The fine-tuning threat model additionally calls
     ``partial_fit(X, y, sensitive_features=s)``, one more epoch from the
-    current state.
+    current state. ``ENGAttack(adversary_weight=...)`` also calls the
+    optional ``adversary_parameters()``: the parameters of the adversaries
+    that ``training_loss`` trains against the encoder.
     """
 
     def encoder_parameters(self):
