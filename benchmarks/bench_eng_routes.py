@@ -48,8 +48,6 @@ ROUTES = {
     "search_20": {"search_steps": 20},
     "search_50": {"search_steps": 50},
     "steps_50_search_50": {"max_iter": 50, "search_steps": 50},
-    "adversary_1": {"adversary_weight": 1.0},
-    "adversary_4": {"adversary_weight": 4.0},
 }
 
 

@@ -55,9 +55,7 @@ class DifferentiableEncoder(Protocol):
 
     The fine-tuning threat model additionally calls
     ``partial_fit(X, y, sensitive_features=s)``, one more epoch from the
-    current state. ``ENGAttack(adversary_weight=...)`` also calls the
-    optional ``adversary_parameters()``: the parameters of the adversaries
-    that ``training_loss`` trains against the encoder.
+    current state.
     """
 
     def encoder_parameters(self):

@@ -95,16 +95,6 @@ class ENGAttack(BaseAttack):
         poisons' gradient on the target direction relative to the base
         rows' own gradient norm. 0 is the paper's cosine alone, which
         ignores ``|g_p|`` although its bound needs it large.
-    adversary_weight : float, default=0.0
-        α, weight of a second matching term on the victim's adversaries
-        (victims with ``adversary_parameters()``: AdvFRL, CFair): the
-        objective adds ``α · (1 − cos(∇_adv L(poisons), −∇_adv L(target)))``
-        so that a training step on the poisons also makes the adversaries
-        worse at reading ``s`` on the target set, whose pressure is what
-        keeps ``s`` out of ``Z``. Needs the target set's labels (the
-        poisoner's ``y_target``, drawn with its default target set). 0 is
-        the paper's objective. Its measured effect is in the user guide's
-        results.
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
@@ -135,9 +125,7 @@ class ENGAttack(BaseAttack):
         that kept an edit), ``matching_loss`` (1 − cos), ``proxy_slope``
         (⟨g_p, g_adv⟩, the first-order gain of the proxy per unit of
         learning rate),
-        ``poison_grad_norm``, ``adversary_matching_loss`` (1 − cos of the
-        adversary term; NaN without ``adversary_weight``), ``l0``, ``l1``,
-        ``l2`` (mean per poison).
+        ``poison_grad_norm``, ``l0``, ``l1``, ``l2`` (mean per poison).
     best_restart_ : int
         Index of the restart kept.
     matching_loss_ : float
@@ -194,7 +182,6 @@ class ENGAttack(BaseAttack):
         "n_surrogates": [Interval(Integral, 1, None, closed="left"), None],
         "match_epochs": [tuple, None],
         "magnitude_weight": [Interval(Real, 0, None, closed="left")],
-        "adversary_weight": [Interval(Real, 0, None, closed="left")],
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
@@ -214,7 +201,6 @@ class ENGAttack(BaseAttack):
         n_surrogates=None,
         match_epochs=None,
         magnitude_weight=0.0,
-        adversary_weight=0.0,
         match_on="encoder",
         flip_sensitive=False,
         init_scale=0.01,
@@ -230,7 +216,6 @@ class ENGAttack(BaseAttack):
         self.n_surrogates = n_surrogates
         self.match_epochs = match_epochs
         self.magnitude_weight = magnitude_weight
-        self.adversary_weight = adversary_weight
         self.match_on = match_on
         self.flip_sensitive = flip_sensitive
         self.init_scale = init_scale
@@ -305,12 +290,7 @@ class ENGAttack(BaseAttack):
             ]
             s_poison = 1 - s[idx] if self.flip_sensitive else s[idx]
             # training_loss takes codes: y's in the order of classes_ (np.unique)
-            classes, y_codes = np.unique(y, return_inverse=True)
-            adversaries = None
-            if self.adversary_weight:
-                adversaries = self._adversary_targets(
-                    surrogates, classes, X_target, s_target, context.get("y_target")
-                )
+            _, y_codes = np.unique(y, return_inverse=True)
             problem = _MatchingProblem(
                 surrogates,
                 params,
@@ -320,8 +300,6 @@ class ENGAttack(BaseAttack):
                 s_poison,
                 context.get("feature_domain"),
                 self.magnitude_weight,
-                adversaries,
-                self.adversary_weight,
             )
             best = None
             histories = []
@@ -379,32 +357,6 @@ class ENGAttack(BaseAttack):
                 if epoch in epochs:
                     surrogates.append(copy.deepcopy(ahead))
         return surrogates
-
-    def _adversary_targets(self, surrogates, classes, X_target, s_target, y_target):
-        """Return, per surrogate, its adversaries' parameters and target gradient.
-
-        The target is ``-∇_adv L(target set)``: the direction in which a
-        training step makes the adversaries worse on the target set.
-        """
-        if y_target is None:
-            raise ValueError(
-                "adversary_weight needs the target set's task labels: pass "
-                "y_target with X_target to fit_resample."
-            )
-        y_codes = np.searchsorted(classes, y_target)
-        adversaries = []
-        for surrogate in surrogates:
-            getter = getattr(surrogate, "adversary_parameters", None)
-            params = list(getter()) if callable(getter) else []
-            if not params:
-                raise ValueError(
-                    f"adversary_weight needs a victim with adversaries; "
-                    f"{type(surrogate).__name__} has no adversary_parameters() "
-                    "(AdvFRL and CFair have them, ICVAE has none)."
-                )
-            loss = surrogate.training_loss(X_target, y_codes, s_target)
-            adversaries.append((params, flat_grad(-loss, params).detach()))
-        return adversaries
 
     def _parameters(self, surrogate):
         params = list(surrogate.encoder_parameters())
@@ -510,7 +462,6 @@ def _step_record(step, stats, delta, phase="descent"):
         "matching_loss": stats["matching_loss"].item(),
         "proxy_slope": stats["proxy_slope"],
         "poison_grad_norm": stats["poison_grad_norm"],
-        "adversary_matching_loss": stats["adversary_matching_loss"],
         "l0": (delta != 0).sum(1).float().mean().item(),
         "l1": delta.abs().sum(1).mean().item(),
         "l2": delta.norm(dim=1).mean().item(),
@@ -530,20 +481,12 @@ class _MatchingProblem:
         s_poison,
         domain,
         magnitude_weight=0.0,
-        adversaries=None,
-        adversary_weight=0.0,
     ):
-        """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes.
-
-        ``adversaries`` holds, per surrogate, ``(parameters, target gradient)``
-        of its adversaries, or is None to match the encoder alone.
-        """
+        """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes."""
         self.surrogates = surrogates
         self.params = params
         self.targets = targets
         self.magnitude_weight = magnitude_weight
-        self.adversaries = adversaries or [None] * len(surrogates)
-        self.adversary_weight = adversary_weight
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
         self.y, self.s = (
@@ -606,29 +549,15 @@ class _MatchingProblem:
         The objective subtracts ``magnitude_weight`` times the projection
         of g_p on the target direction, in units of the base rows' norm.
         """
-        losses, objectives, slopes, norms, adversary_losses = [], [], [], [], []
-        for surrogate, params, target, base_norm, adversary in zip(
-            self.surrogates,
-            self.params,
-            self.targets,
-            self.base_norms,
-            self.adversaries,
-            strict=True,
+        losses, objectives, slopes, norms = [], [], [], []
+        for surrogate, params, target, base_norm in zip(
+            self.surrogates, self.params, self.targets, self.base_norms, strict=True
         ):
             loss = surrogate.training_loss(X_poison, self.y, self.s)
-            matched = params if adversary is None else params + adversary[0]
-            g_all = flat_grad(loss, matched, create_graph=True)
-            g_p = g_all[: len(target)]
+            g_p = flat_grad(loss, params, create_graph=True)
             cosine = torch.nn.functional.cosine_similarity(g_p, target, dim=0)
             losses.append(1 - cosine)
             objective = 1 - cosine
-            if adversary is not None:
-                g_adversary = g_all[len(target) :]
-                adversary_loss = 1 - torch.nn.functional.cosine_similarity(
-                    g_adversary, adversary[1], dim=0
-                )
-                adversary_losses.append(adversary_loss.item())
-                objective = objective + self.adversary_weight * adversary_loss
             if self.magnitude_weight:
                 projection = g_p @ target / (target.norm() * base_norm + 1e-12)
                 objective = objective - self.magnitude_weight * projection
@@ -640,7 +569,4 @@ class _MatchingProblem:
             "objective": torch.stack(objectives).mean(),
             "proxy_slope": float(np.mean(slopes)),
             "poison_grad_norm": float(np.mean(norms)),
-            "adversary_matching_loss": (
-                float(np.mean(adversary_losses)) if adversary_losses else np.nan
-            ),
         }

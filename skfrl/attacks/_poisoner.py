@@ -198,14 +198,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit_resample(
-        self,
-        X,
-        y,
-        sensitive_features=None,
-        *,
-        X_target=None,
-        s_target=None,
-        y_target=None,
+        self, X, y, sensitive_features=None, *, X_target=None, s_target=None
     ):
         """Return the training data with the poisons appended.
 
@@ -222,10 +215,6 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             leak ``s``. Default: ``target_size`` of ``X``.
         s_target : array-like of shape (n_target,), default=None
             The target set's sensitive attribute (required with ``X_target``).
-        y_target : array-like of shape (n_target,), default=None
-            The target set's task labels, labels of ``y``; only attacks that
-            use them need them (``ENGAttack(adversary_weight=...)``). Drawn
-            from ``y`` with the default target set.
 
         Returns
         -------
@@ -234,17 +223,10 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             in explicit mode, ``(X_res, y_res)`` in column mode.
         """
         return super().fit_resample(
-            X,
-            y,
-            sensitive_features,
-            X_target=X_target,
-            s_target=s_target,
-            y_target=y_target,
+            X, y, sensitive_features, X_target=X_target, s_target=s_target
         )
 
-    def _fit_resample(
-        self, X, y, s, rng, *, groups, X_target=None, s_target=None, y_target=None
-    ):
+    def _fit_resample(self, X, y, s, rng, *, groups, X_target=None, s_target=None):
         n_poison = check_poison_ratio(self.poison_ratio, len(X))
         attack = resolve_attack(self.attack)
         crafted_on = self.estimator if self.surrogate is None else self.surrogate
@@ -254,7 +236,6 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
             )
         domain = self.feature_domain_ = self._domain(X)
         X_target, s_target = self._target_set(X, s, groups, X_target, s_target, rng)
-        y_target = self._target_labels(y, X_target, y_target)
         with tqdm(
             desc="FairRepresentationPoisoner",
             disable=not show_progress(self.verbose),
@@ -277,7 +258,6 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
                 rng,
                 X_target=X_target,
                 s_target=s_target,
-                y_target=y_target,
                 groups=groups,
                 protocol=self.protocol,
                 feature_domain=domain,
@@ -421,27 +401,6 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
         ):
             victim.set_params(sensitive_feature_ids=None)
         return victim.fit(X, y, sensitive_features=s_labels)
-
-    def _target_labels(self, y, X_target, y_target):
-        """Return the target set's task labels, or None where unknown."""
-        if y_target is None:
-            if self.target_indices_ is None:
-                return None
-            return y[self.target_indices_]
-        if self.target_indices_ is not None:
-            raise ValueError("y_target was given without X_target; pass both.")
-        y_target = np.asarray(y_target)
-        if y_target.shape != (len(X_target),):
-            raise ValueError(
-                f"y_target must hold one label per row of X_target "
-                f"({len(X_target)}); got shape {y_target.shape}."
-            )
-        unknown = np.setdiff1d(y_target, np.unique(y))
-        if len(unknown):
-            raise ValueError(
-                f"y_target holds labels that y does not: {unknown.tolist()}."
-            )
-        return y_target
 
     def _target_set(self, X, s, groups, X_target, s_target, rng):
         """Return the target set as float32 features and 0/1 codes."""

@@ -206,7 +206,7 @@ def run_paired_trial(
         )
         start = time.perf_counter()
         X_res, y_res, s_res = poisoner.fit_resample(
-            X_tr, y_tr, s_tr, X_target=X_ta, s_target=s_ta, y_target=y_ta
+            X_tr, y_tr, s_tr, X_target=X_ta, s_target=s_ta
         )
         craft_seconds = time.perf_counter() - start
         training_sets[name] = (X_res, y_res, s_res, poisoner.poison_mask_)

@@ -402,22 +402,6 @@ class BaseTorchRepresentation(
         check_is_fitted(self, "net_")
         return list(self.net_.module_.encoder.parameters())
 
-    def adversary_parameters(self):
-        """Return the parameters of the adversaries trained against the encoder.
-
-        The optional part of the :class:`~skfrl.base.DifferentiableEncoder`
-        protocol that ``ENGAttack(adversary_weight=...)`` uses.
-
-        Returns
-        -------
-        params : list of torch.nn.Parameter
-            The adversaries' weights and biases (AdvFRL, CFair); empty for a
-            victim without adversaries (ICVAE, SupervisedEncoder).
-        """
-        check_is_fitted(self, "net_")
-        adversaries = getattr(self.net_.module_, "adversaries", None)
-        return [] if adversaries is None else list(adversaries.parameters())
-
     def encode_tensor(self, X):
         """Return the differentiable representation ``f_θ(X)``.
 
