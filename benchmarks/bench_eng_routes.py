@@ -45,7 +45,6 @@ ROUTES = {
     "step_size_0.4": {"step_size": 0.4},
     "step_size_0.1_steps_50": {"step_size": 0.1, "max_iter": 50},
     "step_size_0.1_match_024": {"step_size": 0.1, "match_epochs": (0, 2, 4)},
-    "search_20": {"search_steps": 20},
     "search_50": {"search_steps": 50},
     "steps_50_search_50": {"max_iter": 50, "search_steps": 50},
 }

@@ -36,7 +36,9 @@ class RecordSearch:
     """
 
     def __init__(self, domain, dtype, device):
-        as_tensor = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
+        def as_tensor(values):
+            return torch.as_tensor(values, dtype=dtype, device=device)
+
         # discrete fields: (columns, table of the values a record can hold)
         self.tables = []
         grouped = set()
