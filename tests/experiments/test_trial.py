@@ -37,6 +37,34 @@ def test_attacks_share_base_rows_and_budget(records):
     assert eng["l0"] > 0
 
 
+def test_a_condition_does_not_depend_on_the_conditions_beside_it(records):
+    # benchmarks pair routes run in separate trials: that needs this
+    X, y, s = make_biased_classification(n_samples=300, n_features=6, random_state=0)
+    more = run_paired_trial(
+        X,
+        y,
+        s,
+        victim=CFair(max_epochs=2, hidden_layer_sizes=(8,), n_components=4),
+        attacks={
+            "raa": "raa",
+            "eng": ENGAttack(max_iter=3),
+            "duplicate": "duplicate",
+        },
+        poison_ratio=0.1,
+        seed=0,
+        n_epochs=2,
+        n_average=1,
+    )
+    alone = {r["condition"]: r for r in records}
+    beside = {r["condition"]: r for r in more}
+    for condition in ("clean", "duplicate", "eng"):
+        assert beside[condition]["probe_bce"] == alone[condition]["probe_bce"]
+        assert (
+            beside[condition]["downstream_accuracy"]
+            == alone[condition]["downstream_accuracy"]
+        )
+
+
 def test_records_hold_leakage_and_fairness(records):
     for record in records:
         assert record["probe_bce"] > 0
