@@ -47,9 +47,6 @@ ROUTES = {
     "step_size_0.1_match_024": {"step_size": 0.1, "match_epochs": (0, 2, 4)},
     "search_50": {"search_steps": 50},
     "steps_50_search_50": {"max_iter": 50, "search_steps": 50},
-    "anneal_0.25": {"anneal_fraction": 0.25},
-    "anneal_0.5": {"anneal_fraction": 0.5},
-    "anneal_0.75": {"anneal_fraction": 0.75},
 }
 
 

@@ -103,16 +103,6 @@ class ENGAttack(BaseAttack):
         it; flipping is a stronger attacker).
     init_scale : float, default=0.01
         Perturbations start uniform in ``[-init_scale, init_scale]``.
-    anneal_fraction : float, default=0.0
-        Under a record domain, the fraction of the descent over which the
-        matching loss moves from the relaxed poisons to their records: at
-        step ``t = 1, 2, ...`` it is evaluated at ``r + α (x - r)``, ``x`` the
-        relaxed poison, ``r`` its nearest record and ``α = 1 - (t - 1) /
-        (anneal_fraction · max_iter)`` clipped at 0, with the gradient
-        passed straight through to ``x``. The descent starts as in the
-        relaxed box and ends on records (a continuation). 0 evaluates at
-        the records from the first step (straight-through only). Its
-        measured effect is in the user guide's results.
     search_steps : int, default=0
         Under a record domain, rounds of greedy field edits on the records
         the descent ends at (HotFlip-style, Ebrahimi et al. 2018):
@@ -195,7 +185,6 @@ class ENGAttack(BaseAttack):
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
-        "anneal_fraction": [Interval(Real, 0, 1, closed="both")],
         "search_steps": [Interval(Integral, 0, None, closed="left")],
         "verbose": ["verbose", None],
     }
@@ -215,7 +204,6 @@ class ENGAttack(BaseAttack):
         match_on="encoder",
         flip_sensitive=False,
         init_scale=0.01,
-        anneal_fraction=0.0,
         search_steps=0,
         verbose=0,
     ):
@@ -231,7 +219,6 @@ class ENGAttack(BaseAttack):
         self.match_on = match_on
         self.flip_sensitive = flip_sensitive
         self.init_scale = init_scale
-        self.anneal_fraction = anneal_fraction
         self.search_steps = search_steps
         self.verbose = verbose
 
@@ -403,10 +390,7 @@ class ENGAttack(BaseAttack):
             lr = self.step_size * 0.1 ** sum(step > f * max_iter for f in _DECAY_AT)
             u.requires_grad_(True)
             delta = width * u
-            relaxed_weight = _relaxed_weight(step, self.anneal_fraction * max_iter)
-            stats = problem.matching(
-                problem.feasible(x0 + delta, nearest, relaxed_weight)
-            )
+            stats = problem.matching(problem.feasible(x0 + delta, nearest))
             smooth = stats["objective"] + self.l2_weight * delta.pow(2).sum(1).mean()
             (grad,) = torch.autograd.grad(smooth, u)
             with torch.no_grad():
@@ -468,11 +452,6 @@ class ENGAttack(BaseAttack):
         )
         bar.update(self.search_steps - (len(rows) - first_search_row))
         return records.detach()
-
-
-def _relaxed_weight(step, anneal_steps):
-    """α of step ``step`` (from 1): 1 at the first, 0 after ``anneal_steps``."""
-    return max(0.0, 1 - (step - 1) / anneal_steps) if anneal_steps > 0 else 0.0
 
 
 def _step_record(step, stats, delta, phase="descent"):
@@ -553,18 +532,16 @@ class _MatchingProblem:
         projected = self.domain.project(X_poison.cpu().numpy())
         return torch.as_tensor(projected, dtype=X_poison.dtype, device=X_poison.device)
 
-    def feasible(self, X_poison, nearest=None, relaxed_weight=0.0):
+    def feasible(self, X_poison, nearest=None):
         """Return the nearest records, with the gradient passed straight through.
 
-        ``nearest`` is ``self.nearest(X_poison)`` if the caller has it;
-        ``relaxed_weight`` α returns ``nearest + α (X_poison - nearest)``
-        instead, the same straight-through gradient.
+        ``nearest`` is ``self.nearest(X_poison)`` if the caller has it.
         """
         if not self.has_records:
             return X_poison
         if nearest is None:
             nearest = self.nearest(X_poison)
-        return X_poison + ((1 - relaxed_weight) * (nearest - X_poison)).detach()
+        return X_poison + (nearest - X_poison).detach()
 
     def matching(self, X_poison):
         """Mean over surrogates of 1 − cos(g_p, g_adv) and the objective.

@@ -4,7 +4,6 @@ from numpy.testing import assert_array_equal
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.models import CFair
-from skfrl.utils import FeatureDomain
 
 
 def eng_poisoner(attack, random_state=0, **params):
@@ -173,42 +172,3 @@ def test_history_counts_only_the_fields_a_poison_edits(biased_data):
 def test_negative_magnitude_weight_is_refused(biased_data):
     with pytest.raises(ValueError, match="magnitude_weight"):
         eng_poisoner(ENGAttack(magnitude_weight=-1.0)).fit_resample(*biased_data)
-
-
-def test_annealing_starts_in_the_box_and_ends_on_records(mixed_data):
-    X, y, s, _, _ = mixed_data
-
-    def craft(domain, **params):
-        victim = CFair(
-            max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0
-        )
-        attack = ENGAttack(max_iter=10, init_scale=0.3, **params)
-        poisoner = FairRepresentationPoisoner(
-            victim,
-            attack=attack,
-            poison_ratio=0.2,
-            feature_domain=domain,
-            random_state=0,
-        )
-        X_res, _, _ = poisoner.fit_resample(X, y, s)
-        return poisoner, X_res[poisoner.poison_mask_]
-
-    box, _ = craft("box")
-    annealed, poisons = craft("infer", anneal_fraction=0.5)
-    straight, straight_poisons = craft("infer")
-
-    def first_loss(poisoner):
-        return poisoner.history_["matching_loss"].iloc[0]
-
-    # the first step is evaluated at the relaxed start, as in the box
-    assert first_loss(annealed) == pytest.approx(first_loss(box), rel=1e-6)
-    assert first_loss(straight) != pytest.approx(first_loss(box), rel=1e-3)
-    assert FeatureDomain.from_data(X).is_feasible(poisons).all()
-    assert not np.array_equal(poisons, straight_poisons)
-
-
-@pytest.mark.parametrize("fraction", [-0.1, 1.5])
-def test_anneal_fraction_outside_0_1_is_refused(fraction, biased_data):
-    poisoner = eng_poisoner(ENGAttack(anneal_fraction=fraction))
-    with pytest.raises(ValueError, match="anneal_fraction"):
-        poisoner.fit_resample(*biased_data)
