@@ -47,6 +47,13 @@ ROUTES = {
     "step_size_0.1_match_024": {"step_size": 0.1, "match_epochs": (0, 2, 4)},
     "search_50": {"search_steps": 50},
     "steps_50_search_50": {"max_iter": 50, "search_steps": 50},
+    "refresh_1": {"refresh_lookahead": 1},
+    "refresh_3": {"refresh_lookahead": 3},
+    "steps_50_search_50_refresh_3": {
+        "max_iter": 50,
+        "search_steps": 50,
+        "refresh_lookahead": 3,
+    },
 }
 
 

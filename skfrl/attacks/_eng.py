@@ -103,6 +103,15 @@ class ENGAttack(BaseAttack):
         it; flipping is a stronger attacker).
     init_scale : float, default=0.01
         Perturbations start uniform in ``[-init_scale, init_scale]``.
+    refresh_lookahead : int, default=0
+        Times the look-ahead copies (``match_epochs`` above 0) are
+        re-trained during the descent, at evenly spaced steps: from θ0, on
+        the training data plus the *current* poisons instead of their
+        unperturbed base rows, so that the matched points show how
+        fine-tuning (the victim's fairness term and adversaries included)
+        answers the poisons. Each refresh costs the look-ahead training
+        once more. 0 keeps the copies trained before the descent. Its
+        measured effect is in the user guide's results.
     search_steps : int, default=0
         Under a record domain, rounds of greedy field edits on the records
         the descent ends at (HotFlip-style, Ebrahimi et al. 2018):
@@ -185,6 +194,7 @@ class ENGAttack(BaseAttack):
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
+        "refresh_lookahead": [Interval(Integral, 0, None, closed="left")],
         "search_steps": [Interval(Integral, 0, None, closed="left")],
         "verbose": ["verbose", None],
     }
@@ -204,6 +214,7 @@ class ENGAttack(BaseAttack):
         match_on="encoder",
         flip_sensitive=False,
         init_scale=0.01,
+        refresh_lookahead=0,
         search_steps=0,
         verbose=0,
     ):
@@ -219,6 +230,7 @@ class ENGAttack(BaseAttack):
         self.match_on = match_on
         self.flip_sensitive = flip_sensitive
         self.init_scale = init_scale
+        self.refresh_lookahead = refresh_lookahead
         self.search_steps = search_steps
         self.verbose = verbose
 
@@ -301,13 +313,36 @@ class ENGAttack(BaseAttack):
                 context.get("feature_domain"),
                 self.magnitude_weight,
             )
+            fixed = len(surrogates) - sum(e > 0 for e in settings["match_epochs"])
+
+            def refresh(records):
+                """Re-train the look-ahead copies on the data plus ``records``."""
+                ahead = self._look_ahead(
+                    victim,
+                    (X, y, groups[s]),
+                    (records.cpu().numpy(), y[idx], groups[s_poison]),
+                    settings["match_epochs"],
+                )
+                new = surrogates[:fixed] + ahead
+                new_params = [self._parameters(sur) for sur in new]
+                problem.set_surrogates(
+                    new,
+                    new_params,
+                    [
+                        self._target_gradient(sur, p, X_target, s_target)[0]
+                        for sur, p in zip(new, new_params, strict=True)
+                    ],
+                )
+
             best = None
             histories = []
             bar.set_description("ENG crafting")
             for restart in range(n_init):
                 generator = torch.Generator().manual_seed(draw_seed(rng))
+                if restart and self.refresh_lookahead:
+                    refresh(problem.x0)  # each restart starts from the duplicates'
                 delta, history, objective, losses = self._descend(
-                    problem, max_iter, generator, bar
+                    problem, max_iter, generator, bar, refresh
                 )
                 history.insert(0, "restart", restart)
                 histories.append(history)
@@ -346,17 +381,23 @@ class ENGAttack(BaseAttack):
             if "random_state" in surrogate.get_params():
                 surrogate.set_params(random_state=draw_seed(rng))
             surrogates.append(surrogate.fit(X, y, sensitive_features=s_labels))
-        if epochs[-1] > 0:
-            # Where fine-tuning will take θ0: train a copy on clean data plus
-            # unperturbed copies of the base rows, keeping the chosen epochs.
-            X_more, y_more = np.r_[X, X[idx]], np.r_[y, y[idx]]
-            s_more = np.r_[s_labels, s_labels[idx]]
-            ahead = copy.deepcopy(victim)
-            for epoch in range(1, epochs[-1] + 1):
-                ahead.partial_fit(X_more, y_more, sensitive_features=s_more)
-                if epoch in epochs:
-                    surrogates.append(copy.deepcopy(ahead))
-        return surrogates
+        # Where fine-tuning will take θ0: on clean data plus unperturbed
+        # copies of the base rows.
+        extra = (X[idx], y[idx], s_labels[idx])
+        return surrogates + self._look_ahead(victim, (X, y, s_labels), extra, epochs)
+
+    @staticmethod
+    def _look_ahead(victim, data, extra, epochs):
+        """Return copies of θ0 continued on ``data`` plus ``extra``, at ``epochs``."""
+        if epochs[-1] == 0:
+            return []
+        X_more, y_more, s_more = (np.r_[a, b] for a, b in zip(data, extra, strict=True))
+        ahead, copies = copy.deepcopy(victim), []
+        for epoch in range(1, epochs[-1] + 1):
+            ahead.partial_fit(X_more, y_more, sensitive_features=s_more)
+            if epoch in epochs:
+                copies.append(copy.deepcopy(ahead))
+        return copies
 
     def _parameters(self, surrogate):
         params = list(surrogate.encoder_parameters())
@@ -370,12 +411,13 @@ class ENGAttack(BaseAttack):
         value = proxy(surrogate.encode_tensor(X_t), s_t)
         return flat_grad(-value, params).detach(), value.item()
 
-    def _descend(self, problem, max_iter, generator, bar):
+    def _descend(self, problem, max_iter, generator, bar, refresh):
         """Proximal Adam on the scaled perturbation ``u`` (δ = width · u).
 
-        Returns ``(delta, history, final objective, (matching loss,
-        relaxed matching loss))``; ``delta`` moves the base rows onto the
-        domain's records.
+        ``refresh(records)`` re-trains the look-ahead copies on the current
+        records, ``refresh_lookahead`` times at evenly spaced steps. Returns
+        ``(delta, history, final objective, (matching loss, relaxed matching
+        loss))``; ``delta`` moves the base rows onto the domain's records.
         """
         x0, (low, high), width = problem.x0, problem.bounds, problem.width
         delta = (torch.rand(x0.shape, generator=generator) * 2 - 1).to(
@@ -386,7 +428,14 @@ class ENGAttack(BaseAttack):
         l1_grad_scale = self.l1_weight / len(x0)  # d/d|delta_ij| of the mean L1 term
         rows = []
         nearest = problem.nearest(x0 + width * u)  # the records of the current u
+        n_refresh = self.refresh_lookahead
+        # after these many steps (never before the first)
+        refresh_after = {
+            round(k * max_iter / (n_refresh + 1)) for k in range(1, n_refresh + 1)
+        } - {0}
         for step in range(1, max_iter + 1):
+            if step - 1 in refresh_after:
+                refresh(nearest)
             lr = self.step_size * 0.1 ** sum(step > f * max_iter for f in _DECAY_AT)
             u.requires_grad_(True)
             delta = width * u
@@ -483,9 +532,6 @@ class _MatchingProblem:
         magnitude_weight=0.0,
     ):
         """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes."""
-        self.surrogates = surrogates
-        self.params = params
-        self.targets = targets
         self.magnitude_weight = magnitude_weight
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
@@ -516,10 +562,15 @@ class _MatchingProblem:
         self.width = torch.as_tensor(
             np.where(gap > 0, gap, 1.0), dtype=self.x0.dtype, device=device
         )
+        self.set_surrogates(surrogates, params, targets)
+
+    def set_surrogates(self, surrogates, params, targets):
+        """Match on ``surrogates`` (their ``params``, towards ``targets``)."""
+        self.surrogates, self.params, self.targets = surrogates, params, targets
         # the base rows' own gradient norm: the unit of the magnitude reward
         self.base_norms = [
             flat_grad(sur.training_loss(self.x0, self.y, self.s), p).norm().item()
-            if magnitude_weight
+            if self.magnitude_weight
             else None
             for sur, p in zip(surrogates, params, strict=True)
         ]

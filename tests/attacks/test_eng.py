@@ -4,6 +4,7 @@ from numpy.testing import assert_array_equal
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.models import CFair
+from skfrl.utils import FeatureDomain
 
 
 def eng_poisoner(attack, random_state=0, **params):
@@ -172,3 +173,59 @@ def test_history_counts_only_the_fields_a_poison_edits(biased_data):
 def test_negative_magnitude_weight_is_refused(biased_data):
     with pytest.raises(ValueError, match="magnitude_weight"):
         eng_poisoner(ENGAttack(magnitude_weight=-1.0)).fit_resample(*biased_data)
+
+
+def test_refresh_retrains_the_lookahead_on_the_current_poisons(mixed_data, monkeypatch):
+    X, y, s, _, _ = mixed_data
+    extras = []
+    original = ENGAttack._look_ahead
+
+    def spy(victim, data, extra, epochs):
+        extras.append(np.array(extra[0]))
+        return original(victim, data, extra, epochs)
+
+    monkeypatch.setattr(ENGAttack, "_look_ahead", staticmethod(spy))
+    poisons = {}
+    for refresh in (0, 2):
+        extras.clear()
+        victim = CFair(
+            max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0
+        )
+        attack = ENGAttack(
+            max_iter=9, refresh_lookahead=refresh, l1_weight=0, l2_weight=0
+        )
+        poisoner = FairRepresentationPoisoner(
+            victim, attack=attack, poison_ratio=0.2, random_state=0
+        )
+        X_res, _, _ = poisoner.fit_resample(X, y, s)
+        poisons[refresh] = X_res[poisoner.poison_mask_]
+        assert len(extras) == 1 + refresh
+    base_rows = np.asarray(X, np.float32)[
+        poisoner.sample_indices_[poisoner.poison_mask_]
+    ]
+    # first on the unperturbed base rows, then on the poisons of steps 3 and 6
+    assert_array_equal(extras[0], base_rows)
+    domain = FeatureDomain.from_data(X)
+    for refreshed in extras[1:]:
+        assert domain.is_feasible(refreshed).all()
+        assert not np.array_equal(refreshed, base_rows)
+    assert not np.array_equal(extras[1], extras[2])
+    assert not np.array_equal(poisons[0], poisons[2])
+
+
+def test_refresh_restarts_from_the_duplicates_lookahead(biased_data):
+    def history(refresh):
+        attack = ENGAttack(max_iter=6, n_init=2, refresh_lookahead=refresh)
+        poisoner = eng_poisoner(attack)
+        poisoner.fit_resample(*biased_data)
+        return poisoner.history_.set_index(["restart", "step"])["matching_loss"]
+
+    plain, refreshed = history(0), history(1)
+    # each restart matches on the same copies until its first refresh
+    for restart in (0, 1):
+        assert_array_equal(plain[restart][:3], refreshed[restart][:3])
+
+
+def test_negative_refresh_lookahead_is_refused(biased_data):
+    with pytest.raises(ValueError, match="refresh_lookahead"):
+        eng_poisoner(ENGAttack(refresh_lookahead=-1)).fit_resample(*biased_data)
