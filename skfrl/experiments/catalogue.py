@@ -223,7 +223,11 @@ def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train, n_po
     seconds += (
         (settings["n_surrogates"] - 1) * max_epochs * victim_entry.epoch_cost(n_train)
     )
-    return seconds + epochs[-1] * victim_entry.epoch_cost(n_train + n_poison)
+    # the look-ahead copies, trained again at every refresh of every restart
+    refreshes = attack.refresh_lookahead
+    n_look_ahead = settings["n_init"] * (refreshes + 1) if refreshes else 1
+    look_ahead = n_look_ahead * epochs[-1] * victim_entry.epoch_cost(n_train + n_poison)
+    return seconds + look_ahead
 
 
 def _index(*entries):

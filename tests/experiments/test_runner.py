@@ -70,6 +70,13 @@ def test_estimates_grow_with_the_data_and_the_grid():
     # a round of the record search is priced as one more descent step
     assert adult_with(search_steps=50) > adult
     assert adult_with(search_steps=50) == pytest.approx(adult_with(max_iter=150))
+    # every refresh trains the look-ahead copies once more; none, none to refresh
+    one_refresh = adult_with(refresh_lookahead=1) - adult
+    assert one_refresh > 0
+    assert adult_with(refresh_lookahead=3) == pytest.approx(adult + 3 * one_refresh)
+    assert adult_with(match_epochs=(0,), refresh_lookahead=3) == pytest.approx(
+        adult_with(match_epochs=(0,))
+    )
     cells = expand_grid({**quick, "seeds": 4})
     assert "estimated" in describe_plan(quick, cells, cells, 2)
 
