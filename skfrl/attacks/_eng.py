@@ -110,8 +110,10 @@ class ENGAttack(BaseAttack):
         unperturbed base rows, so that the matched points show how
         fine-tuning (the victim's fairness term and adversaries included)
         answers the poisons. Each refresh costs the look-ahead training
-        once more. 0 keeps the copies trained before the descent. Its
-        measured effect is in the user guide's results.
+        once more. 0 keeps the copies trained before the descent. With
+        ``max_iter=50, search_steps=50``, 3 refreshes gave the strongest
+        records measured on CFair (and cost AdvFRL); see the user guide's
+        results.
     search_steps : int, default=0
         Under a record domain, rounds of greedy field edits on the records
         the descent ends at (HotFlip-style, Ebrahimi et al. 2018):
@@ -313,36 +315,36 @@ class ENGAttack(BaseAttack):
                 context.get("feature_domain"),
                 self.magnitude_weight,
             )
-            fixed = len(surrogates) - sum(e > 0 for e in settings["match_epochs"])
+            epochs = settings["match_epochs"]
+            fixed = len(surrogates) - sum(e > 0 for e in epochs)
+            initial = (problem.surrogates, problem.params, problem.targets)
 
             def refresh(records):
                 """Re-train the look-ahead copies on the data plus ``records``."""
-                ahead = self._look_ahead(
-                    victim,
-                    (X, y, groups[s]),
-                    (records.cpu().numpy(), y[idx], groups[s_poison]),
-                    settings["match_epochs"],
-                )
+                extra = (records.cpu().numpy(), y[idx], groups[s_poison])
+                ahead = self._look_ahead(victim, (X, y, groups[s]), extra, epochs)
                 new = surrogates[:fixed] + ahead
                 new_params = [self._parameters(sur) for sur in new]
-                problem.set_surrogates(
-                    new,
-                    new_params,
-                    [
-                        self._target_gradient(sur, p, X_target, s_target)[0]
-                        for sur, p in zip(new, new_params, strict=True)
-                    ],
-                )
+                new_targets = [
+                    self._target_gradient(sur, p, X_target, s_target)[0]
+                    for sur, p in zip(new, new_params, strict=True)
+                ]
+                problem.set_surrogates(new, new_params, new_targets)
 
+            n_refresh = self.refresh_lookahead if epochs[-1] > 0 else 0
+            # refresh after these many steps (never before the first)
+            refresh_after = {
+                round(k * max_iter / (n_refresh + 1)) for k in range(1, n_refresh + 1)
+            } - {0}
             best = None
             histories = []
             bar.set_description("ENG crafting")
             for restart in range(n_init):
                 generator = torch.Generator().manual_seed(draw_seed(rng))
-                if restart and self.refresh_lookahead:
-                    refresh(problem.x0)  # each restart starts from the duplicates'
+                if restart and refresh_after:
+                    problem.set_surrogates(*initial)  # the duplicates' look-ahead
                 delta, history, objective, losses = self._descend(
-                    problem, max_iter, generator, bar, refresh
+                    problem, max_iter, generator, bar, (refresh_after, refresh)
                 )
                 history.insert(0, "restart", restart)
                 histories.append(history)
@@ -414,8 +416,9 @@ class ENGAttack(BaseAttack):
     def _descend(self, problem, max_iter, generator, bar, refresh):
         """Proximal Adam on the scaled perturbation ``u`` (δ = width · u).
 
-        ``refresh(records)`` re-trains the look-ahead copies on the current
-        records, ``refresh_lookahead`` times at evenly spaced steps. Returns
+        ``refresh = (steps, function)``: after each of ``steps``,
+        ``function(records)`` re-trains the look-ahead copies on the
+        current records. Returns
         ``(delta, history, final objective, (matching loss, relaxed matching
         loss))``; ``delta`` moves the base rows onto the domain's records.
         """
@@ -428,14 +431,10 @@ class ENGAttack(BaseAttack):
         l1_grad_scale = self.l1_weight / len(x0)  # d/d|delta_ij| of the mean L1 term
         rows = []
         nearest = problem.nearest(x0 + width * u)  # the records of the current u
-        n_refresh = self.refresh_lookahead
-        # after these many steps (never before the first)
-        refresh_after = {
-            round(k * max_iter / (n_refresh + 1)) for k in range(1, n_refresh + 1)
-        } - {0}
+        refresh_after, refresh_lookahead = refresh
         for step in range(1, max_iter + 1):
             if step - 1 in refresh_after:
-                refresh(nearest)
+                refresh_lookahead(nearest)
             lr = self.step_size * 0.1 ** sum(step > f * max_iter for f in _DECAY_AT)
             u.requires_grad_(True)
             delta = width * u

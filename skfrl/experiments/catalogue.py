@@ -224,8 +224,7 @@ def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train, n_po
         (settings["n_surrogates"] - 1) * max_epochs * victim_entry.epoch_cost(n_train)
     )
     # the look-ahead copies, trained again at every refresh of every restart
-    refreshes = attack.refresh_lookahead
-    n_look_ahead = settings["n_init"] * (refreshes + 1) if refreshes else 1
+    n_look_ahead = 1 + settings["n_init"] * attack.refresh_lookahead
     look_ahead = n_look_ahead * epochs[-1] * victim_entry.epoch_cost(n_train + n_poison)
     return seconds + look_ahead
 
