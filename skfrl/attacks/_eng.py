@@ -110,7 +110,9 @@ class ENGAttack(BaseAttack):
         unperturbed base rows, so that the matched points show how
         fine-tuning (the victim's fairness term and adversaries included)
         answers the poisons. Each refresh costs the look-ahead training
-        once more. 0 keeps the copies trained before the descent. With
+        once more, and ``matching_loss_`` is then measured on the copies of
+        the last refresh. 0 keeps the copies trained before the descent
+        (and there is nothing to refresh without look-ahead copies). With
         ``max_iter=50, search_steps=50``, 3 refreshes gave the strongest
         records measured on CFair (and cost AdvFRL); see the user guide's
         results.

@@ -226,6 +226,15 @@ def test_refresh_restarts_from_the_duplicates_lookahead(biased_data):
         assert_array_equal(plain[restart][:3], refreshed[restart][:3])
 
 
+def test_refresh_without_lookahead_copies_changes_nothing(biased_data):
+    def poisons(refresh):
+        attack = ENGAttack(max_iter=4, match_epochs=(0,), refresh_lookahead=refresh)
+        X_res, _, _ = eng_poisoner(attack).fit_resample(*biased_data)
+        return X_res
+
+    assert_array_equal(poisons(0), poisons(3))
+
+
 def test_negative_refresh_lookahead_is_refused(biased_data):
     with pytest.raises(ValueError, match="refresh_lookahead"):
         eng_poisoner(ENGAttack(refresh_lookahead=-1)).fit_resample(*biased_data)

@@ -70,7 +70,7 @@ def test_estimates_grow_with_the_data_and_the_grid():
     # a round of the record search is priced as one more descent step
     assert adult_with(search_steps=50) > adult
     assert adult_with(search_steps=50) == pytest.approx(adult_with(max_iter=150))
-    # every refresh trains the look-ahead copies once more; none, none to refresh
+    # every refresh trains the look-ahead copies once more; without copies, no cost
     one_refresh = adult_with(refresh_lookahead=1) - adult
     assert one_refresh > 0
     assert adult_with(refresh_lookahead=3) == pytest.approx(adult + 3 * one_refresh)
