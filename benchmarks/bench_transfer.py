@@ -2,7 +2,8 @@
 
 For every ``surrogate:victim`` pair and seed, on Adult under the fine-tune
 protocol: one ``run_paired_trial`` with unperturbed duplicates and ENG
-(defaults: 10 fine-tuning epochs, the last 5 averaged) and
+(its defaults, or the variant ``--route`` of ``bench_eng_routes.py``; 10
+fine-tuning epochs, the last 5 averaged) and
 ``surrogate=VICTIMS[surrogate].build()``. Both attacks craft against a clone
 of the surrogate fitted on the trial's training split with
 ``random_state=seed + 500`` (the attacker's own model, never θ0), and their
@@ -31,6 +32,7 @@ import time
 
 import pandas as pd
 from _seed_tables import flat_record, run_parsed, seed_summary, trial_parser
+from bench_eng_routes import ROUTES
 
 from skfrl.attacks import ENGAttack
 from skfrl.experiments import run_paired_trial
@@ -67,13 +69,16 @@ def parse_pair(text):
     return tuple(names)
 
 
-def transfer_trial(data, surrogate, victim, ratio, seed):
-    """One paired trial crafted on the surrogate; the per-seed row and records."""
+def transfer_trial(data, surrogate, victim, ratio, seed, route="eng"):
+    """One paired trial crafted on the surrogate; the per-seed row and records.
+
+    ``route`` names the ENG variant (``bench_eng_routes.ROUTES``).
+    """
     start = time.perf_counter()
     records = run_paired_trial(
         *data,
         victim=VICTIMS[victim].build(),
-        attacks={"duplicate": "duplicate", "eng": ENGAttack()},
+        attacks={"duplicate": "duplicate", "eng": ENGAttack(**ROUTES[route])},
         poison_ratio=ratio,
         seed=seed,
         strong_probes=("hgb",),
@@ -108,6 +113,12 @@ def main():
         default=[parse_pair(p) for p in DEFAULT_PAIRS],
         help="surrogate:victim pairs (default: " + " ".join(DEFAULT_PAIRS) + ")",
     )
+    parser.add_argument(
+        "--route",
+        default="eng",
+        choices=list(ROUTES),
+        help="the ENG variant of bench_eng_routes.py (default: its defaults)",
+    )
     run_parsed(parser, run)
 
 
@@ -120,7 +131,7 @@ def run(args):
         pair = f"{surrogate}:{victim}"
         for seed in range(args.seeds):
             row, records = transfer_trial(
-                (X, y, s), surrogate, victim, args.ratio, seed
+                (X, y, s), surrogate, victim, args.ratio, seed, args.route
             )
             key = {
                 "pair": pair,
@@ -128,6 +139,7 @@ def run(args):
                 "victim": victim,
                 "seed": seed,
                 "poison_ratio": args.ratio,
+                "route": args.route,
             }
             rows.append({**key, **row})
             trial_records += [flat_record(record, key) for record in records]
