@@ -54,6 +54,11 @@ ROUTES = {
         "search_steps": 50,
         "refresh_lookahead": 3,
     },
+    "steps_50_search_50_refresh_7": {
+        "max_iter": 50,
+        "search_steps": 50,
+        "refresh_lookahead": 7,
+    },
 }
 
 
