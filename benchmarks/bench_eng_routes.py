@@ -1,9 +1,10 @@
 """Routes to a stronger ENG, paired on the same θ0, duplicates and base rows.
 
-For every victim and seed, on Adult under the fine-tune protocol, one
-``run_paired_trial`` holds the clean condition, unperturbed duplicates and
-every named ENG variant (``ROUTES``): all share the split, θ0, the base rows
-of the poisons and the shuffling, so their differences are the routes'.
+For every victim and seed, on Adult under the fine-tune protocol (or
+``--protocol``), one ``run_paired_trial`` holds the clean condition,
+unperturbed duplicates and every named ENG variant (``ROUTES``): all share
+the split, θ0, the base rows of the poisons and the shuffling, so their
+differences are the routes'.
 Each variant's ΔBCE vs duplicate = BCE(duplicate) − BCE(variant) (> 0: the
 variant leaks more) is printed under skfrl's default probe and the ``hgb``
 probe, with H(s) of the scored rows, the variant's matching loss and its
@@ -62,8 +63,12 @@ ROUTES = {
 }
 
 
-def route_trial(data, victim, routes, ratio, seed):
-    """One paired trial with every route; one row per route, and the records."""
+def route_trial(data, victim, routes, ratio, seed, protocol="finetune"):
+    """One paired trial with every route; one row per route, and the records.
+
+    The victim trains on the poisoned set for ``run_paired_trial``'s epochs
+    of ``protocol`` (10 when fine-tuning, its ``max_epochs`` when retrained).
+    """
     start = time.perf_counter()
     attacks = {"duplicate": "duplicate"}
     attacks.update({name: ENGAttack(**ROUTES[name]) for name in routes})
@@ -74,6 +79,7 @@ def route_trial(data, victim, routes, ratio, seed):
         poison_ratio=ratio,
         seed=seed,
         strong_probes=("hgb",),
+        protocol=protocol,
     )
     trial_seconds = time.perf_counter() - start
     by_name = {r["condition"]: r for r in records}
@@ -130,6 +136,12 @@ def main():
         "--routes", nargs="+", default=list(ROUTES), choices=list(ROUTES)
     )
     parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument(
+        "--protocol",
+        default="finetune",
+        choices=["finetune", "retrain_same_init", "retrain"],
+        help="how θ0 trains on the poisoned set (default: fine-tuning)",
+    )
     run_parsed(parser, run)
 
 
@@ -141,9 +153,14 @@ def run(args):
     for victim in args.victims:
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             route_rows, records = route_trial(
-                (X, y, s), victim, args.routes, args.ratio, seed
+                (X, y, s), victim, args.routes, args.ratio, seed, args.protocol
             )
-            key = {"victim": victim, "seed": seed, "poison_ratio": args.ratio}
+            key = {
+                "victim": victim,
+                "seed": seed,
+                "poison_ratio": args.ratio,
+                "protocol": args.protocol,
+            }
             rows += [{**key, **row} for row in route_rows]
             trial_records += [flat_record(record, key) for record in records]
             print(
@@ -161,7 +178,7 @@ def run(args):
     summary = summarise(frame)
     summary.to_csv(args.out / "summary.csv", index=False)
     print(
-        f"\nAdult, fine-tune, {args.ratio:.0%} poisons, {args.seeds} seed(s). "
+        f"\nAdult, {args.protocol}, {args.ratio:.0%} poisons, {args.seeds} seed(s). "
         "dBCE vs dup = BCE(duplicate) − BCE(route) in nats (> 0: the route "
         "leaks more), mean ± sd over seeds, wins in brackets; H(s) is that of "
         "the rows every BCE is scored on."

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..attacks import PROTOCOLS
 from ..utils._param_validation import validate_estimator_params
+from ._poisoned_training import protocol_epochs
 from ._presets import PRESETS, preset
 from .catalogue import ATTACKS, DATASETS, DEFENCES, STRONG_PROBES, VICTIMS
 
@@ -347,19 +348,12 @@ def victim_params(config, victim):
 
 def cell_epochs(config, victim, params, protocol):
     """Epochs on the poisoned data and epochs averaged, with their defaults."""
-    n_epochs = config["n_epochs"]
-    if n_epochs is None:
-        max_epochs = VICTIMS[victim].build(params).max_epochs
-        n_epochs = 10 if protocol == "finetune" else max_epochs
-    n_average = config["n_average"]
-    if n_average is None:
-        n_average = max(1, n_epochs // (2 if protocol == "finetune" else 3))
-    if n_average > n_epochs:
-        raise ValueError(
-            f"n_average={n_average} exceeds the {n_epochs} epochs of the "
-            f"{protocol} protocol; lower n_average or set n_epochs."
-        )
-    return n_epochs, n_average
+    return protocol_epochs(
+        protocol,
+        VICTIMS[victim].build(params),
+        config["n_epochs"],
+        config["n_average"],
+    )
 
 
 def _check_strong_probes(probes):

@@ -59,6 +59,33 @@ def _leakage(victim, held_out, probes):
     }
 
 
+def protocol_epochs(protocol, victim, n_epochs=None, n_average=None):
+    """Return ``(n_epochs, n_average)``, the protocol's defaults filled in.
+
+    Fine-tuning trains 10 epochs and averages the last half; retraining
+    (``"retrain"``, ``"retrain_same_init"``) trains as many epochs as one
+    training of ``victim`` (its ``max_epochs``) and averages the last third.
+    """
+    if n_epochs is None:
+        if protocol == "finetune":
+            n_epochs = 10
+        elif "max_epochs" in victim.get_params():
+            n_epochs = victim.get_params()["max_epochs"]
+        else:
+            raise ValueError(
+                f"protocol={protocol!r} retrains for one training of the victim, "
+                f"but {type(victim).__name__} has no max_epochs: pass n_epochs."
+            )
+    if n_average is None:
+        n_average = max(1, n_epochs // (2 if protocol == "finetune" else 3))
+    if n_average > n_epochs:
+        raise ValueError(
+            f"n_average={n_average} exceeds the {n_epochs} epochs of the "
+            f"{protocol} protocol; lower n_average or set n_epochs."
+        )
+    return n_epochs, n_average
+
+
 def poisoned_victim_leakage(
     clean_victim,
     X_train,
@@ -67,8 +94,8 @@ def poisoned_victim_leakage(
     held_out,
     *,
     protocol="finetune",
-    n_epochs=10,
-    n_average=5,
+    n_epochs=None,
+    n_average=None,
     probe="logistic",
     strong_probes=(),
     random_state=None,
@@ -87,10 +114,13 @@ def poisoned_victim_leakage(
         The target data the leakage is measured on.
     protocol : {"finetune", "retrain", "retrain_same_init"}, default="finetune"
         Continue θ0, train from scratch, or train from θ0's initial weights.
-    n_epochs : int, default=10
-        Epochs of ``partial_fit``.
-    n_average : int, default=5
-        Number of last epochs whose probe BCE is averaged.
+    n_epochs : int, default=None
+        Epochs of ``partial_fit``; None gives 10 under ``finetune`` and the
+        victim's ``max_epochs`` (one full training) under the retraining
+        protocols.
+    n_average : int, default=None
+        Number of last epochs whose probe BCE is averaged; None gives half
+        of ``n_epochs`` under ``finetune``, a third when retraining.
     probe : {"logistic", "mlp", "hgb"} or classifier, default="logistic"
         The probe behind ``probe_bce``, see :func:`~skfrl.metrics.make_probe`;
         the default is skfrl's one default probe.
@@ -110,6 +140,9 @@ def poisoned_victim_leakage(
         ``demographic_parity_difference``, ``equalized_odds_difference``
         (after the last epoch) and ``victim`` (the trained copy).
     """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {PROTOCOLS}; got {protocol!r}.")
+    n_epochs, n_average = protocol_epochs(protocol, clean_victim, n_epochs, n_average)
     if protocol == "finetune":
         victim = copy.deepcopy(clean_victim)
     elif protocol == "retrain":
@@ -122,8 +155,6 @@ def poisoned_victim_leakage(
                 f"random_state={clean_victim.get_params().get('random_state')!r}."
             )
         victim = clone(clean_victim)
-    else:
-        raise ValueError(f"protocol must be one of {PROTOCOLS}; got {protocol!r}.")
     probes = {"probe_bce": probe}
     probes.update({f"probe_bce_{name}": name for name in strong_probes})
     probes = {key: make_probe(p) for key, p in probes.items()}

@@ -87,8 +87,8 @@ def run_paired_trial(
     poison_ratio=0.1,
     seed=0,
     protocol="finetune",
-    n_epochs=10,
-    n_average=5,
+    n_epochs=None,
+    n_average=None,
     target_fraction=0.2,
     probe="logistic",
     strong_probes=(),
@@ -117,8 +117,10 @@ def run_paired_trial(
         under ``retrain``, the fresh victims.
     protocol : {"finetune", "retrain", "retrain_same_init"}, default="finetune"
         Threat model, see :func:`poisoned_victim_leakage`.
-    n_epochs, n_average : int, default=10, 5
-        Epochs trained on the poisoned data; epochs averaged.
+    n_epochs, n_average : int, default=None
+        Epochs trained on the poisoned data and epochs averaged; None gives
+        10 and 5 under ``finetune``, the victim's ``max_epochs`` and a third
+        of them under the retraining protocols (as the runner does).
     target_fraction : float, default=0.2
         Size of D_ta.
     probe : {"logistic", "mlp", "hgb"} or classifier, default="logistic"

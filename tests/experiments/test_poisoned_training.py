@@ -97,3 +97,41 @@ def test_protocol_measures_with_the_one_default_probe(fitted):
         )
         assert result[key] == expected
     assert result["sensitive_entropy"] == sensitive_entropy(held_out.s_eval)
+
+
+@pytest.mark.parametrize(
+    "protocol, epochs, averaged", [("finetune", 10, 5), ("retrain", 6, 2)]
+)
+def test_epochs_default_to_the_protocols(biased_data, protocol, epochs, averaged):
+    X, y, s = biased_data
+    victim = CFair(
+        max_epochs=6, hidden_layer_sizes=(8,), n_components=4, random_state=0
+    )
+    victim.fit(X[:300], y[:300], sensitive_features=s[:300])
+    held_out = HeldOutSplit.from_arrays(
+        X[300:], y[300:], s[300:], np.random.RandomState(0)
+    )
+    result = poisoned_victim_leakage(
+        victim, X[:300], y[:300], s[:300], held_out, protocol=protocol
+    )
+    # fine-tuning continues θ0 10 epochs; retraining is one full training
+    start = victim.n_iter_ if protocol == "finetune" else 0
+    assert result["victim"].n_iter_ == start + epochs
+    assert len(result["probe_bce_by_epoch"]) == averaged
+
+
+def test_more_epochs_averaged_than_trained_are_refused(fitted):
+    victim, held_out, data = fitted
+    with pytest.raises(ValueError, match="n_average=4 exceeds the 3 epochs"):
+        poisoned_victim_leakage(victim, *data, held_out, n_epochs=3, n_average=4)
+
+
+def test_retraining_a_victim_without_max_epochs_needs_n_epochs():
+    from sklearn.preprocessing import StandardScaler
+
+    from skfrl.experiments._poisoned_training import protocol_epochs
+
+    assert protocol_epochs("finetune", StandardScaler()) == (10, 5)
+    with pytest.raises(ValueError, match="has no max_epochs: pass n_epochs"):
+        protocol_epochs("retrain", StandardScaler())
+    assert protocol_epochs("retrain", StandardScaler(), n_epochs=9) == (9, 3)
