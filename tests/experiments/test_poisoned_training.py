@@ -7,17 +7,22 @@ from skfrl.metrics import probe_bce, sensitive_entropy
 from skfrl.models import CFair
 
 
-@pytest.fixture(scope="module")
-def fitted(biased_data):
+def fit_victim(biased_data, max_epochs):
+    """θ0 fitted on the first 300 rows, the others held out."""
     X, y, s = biased_data
     victim = CFair(
-        max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0
+        max_epochs=max_epochs, hidden_layer_sizes=(8,), n_components=4, random_state=0
     )
     victim.fit(X[:300], y[:300], sensitive_features=s[:300])
     held_out = HeldOutSplit.from_arrays(
         X[300:], y[300:], s[300:], np.random.RandomState(0)
     )
     return victim, held_out, (X[:300], y[:300], s[:300])
+
+
+@pytest.fixture(scope="module")
+def fitted(biased_data):
+    return fit_victim(biased_data, max_epochs=2)
 
 
 def test_held_out_split_halves_every_row_once(biased_data):
@@ -103,17 +108,8 @@ def test_protocol_measures_with_the_one_default_probe(fitted):
     "protocol, epochs, averaged", [("finetune", 10, 5), ("retrain", 6, 2)]
 )
 def test_epochs_default_to_the_protocols(biased_data, protocol, epochs, averaged):
-    X, y, s = biased_data
-    victim = CFair(
-        max_epochs=6, hidden_layer_sizes=(8,), n_components=4, random_state=0
-    )
-    victim.fit(X[:300], y[:300], sensitive_features=s[:300])
-    held_out = HeldOutSplit.from_arrays(
-        X[300:], y[300:], s[300:], np.random.RandomState(0)
-    )
-    result = poisoned_victim_leakage(
-        victim, X[:300], y[:300], s[:300], held_out, protocol=protocol
-    )
+    victim, held_out, data = fit_victim(biased_data, max_epochs=6)
+    result = poisoned_victim_leakage(victim, *data, held_out, protocol=protocol)
     # fine-tuning continues θ0 10 epochs; retraining is one full training
     start = victim.n_iter_ if protocol == "finetune" else 0
     assert result["victim"].n_iter_ == start + epochs
