@@ -27,7 +27,7 @@ import time
 import pandas as pd
 from _seed_tables import flat_record, run_parsed, trial_parser
 
-from skfrl.attacks import ENGAttack
+from skfrl.attacks import PROTOCOLS, ENGAttack
 from skfrl.experiments import run_paired_trial
 from skfrl.experiments.catalogue import VICTIMS, load_dataset
 from skfrl.metrics import delta_bce
@@ -139,7 +139,7 @@ def main():
     parser.add_argument(
         "--protocol",
         default="finetune",
-        choices=["finetune", "retrain_same_init", "retrain"],
+        choices=PROTOCOLS,
         help="how θ0 trains on the poisoned set (default: fine-tuning)",
     )
     run_parsed(parser, run)

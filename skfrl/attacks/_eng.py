@@ -334,10 +334,7 @@ class ENGAttack(BaseAttack):
                 problem.set_surrogates(new, new_params, new_targets)
 
             n_refresh = self.refresh_lookahead if epochs[-1] > 0 else 0
-            # refresh after these many steps (never before the first)
-            refresh_after = {
-                round(k * max_iter / (n_refresh + 1)) for k in range(1, n_refresh + 1)
-            } - {0}
+            refresh_after = _evenly_spaced_steps(n_refresh, max_iter)
             best = None
             histories = []
             bar.set_description("ENG crafting")
@@ -502,6 +499,11 @@ class ENGAttack(BaseAttack):
         )
         bar.update(self.search_steps - (len(rows) - first_search_row))
         return records.detach()
+
+
+def _evenly_spaced_steps(n, max_iter):
+    """Return the ``n`` step counts that split ``max_iter`` steps evenly, none 0."""
+    return {round(k * max_iter / (n + 1)) for k in range(1, n + 1)} - {0}
 
 
 def _step_record(step, stats, delta, phase="descent"):
