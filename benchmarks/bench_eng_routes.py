@@ -55,8 +55,6 @@ ROUTES = {
         "search_steps": 50,
         "refresh_lookahead": 3,
     },
-    "precondition": {"precondition": "optimizer"},
-    "precondition_capped": {"precondition": "capped"},
     "steps_50_search_50_refresh_7": {
         "max_iter": 50,
         "search_steps": 50,

@@ -29,7 +29,7 @@ import torch
 from sklearn.base import clone
 from tqdm.auto import tqdm
 
-from ..nn import flat_grad, make_proxy, optimizer_step_sizes
+from ..nn import flat_grad, make_proxy
 from ..utils import draw_seed, show_progress
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseAttack, Poisons, sample_base_indices
@@ -200,7 +200,6 @@ class ENGAttack(BaseAttack):
         "init_scale": [Interval(Real, 0, None, closed="left")],
         "refresh_lookahead": [Interval(Integral, 0, None, closed="left")],
         "search_steps": [Interval(Integral, 0, None, closed="left")],
-        "precondition": [StrOptions({"optimizer", "capped"}), None],
         "verbose": ["verbose", None],
     }
 
@@ -221,7 +220,6 @@ class ENGAttack(BaseAttack):
         init_scale=0.01,
         refresh_lookahead=0,
         search_steps=0,
-        precondition=None,
         verbose=0,
     ):
         self.proxy = proxy
@@ -238,7 +236,6 @@ class ENGAttack(BaseAttack):
         self.init_scale = init_scale
         self.refresh_lookahead = refresh_lookahead
         self.search_steps = search_steps
-        self.precondition = precondition
         self.verbose = verbose
 
     def resolved_params(self, protocol="finetune"):
@@ -319,7 +316,6 @@ class ENGAttack(BaseAttack):
                 s_poison,
                 context.get("feature_domain"),
                 self.magnitude_weight,
-                self.precondition,
             )
             epochs = settings["match_epochs"]
             fixed = len(surrogates) - sum(e > 0 for e in epochs)
@@ -537,11 +533,9 @@ class _MatchingProblem:
         s_poison,
         domain,
         magnitude_weight=0.0,
-        precondition=None,
     ):
         """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes."""
         self.magnitude_weight = magnitude_weight
-        self.precondition = precondition
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
         self.y, self.s = (
@@ -576,42 +570,13 @@ class _MatchingProblem:
     def set_surrogates(self, surrogates, params, targets):
         """Match on ``surrogates`` (their ``params``, towards ``targets``)."""
         self.surrogates, self.params, self.targets = surrogates, params, targets
-        self.metrics = [
-            self._metric(sur, p) for sur, p in zip(surrogates, params, strict=True)
-        ]
-        targets = [
-            t if m is None else t * m
-            for t, m in zip(targets, self.metrics, strict=True)
-        ]
-        self.matched_targets = targets
         # the base rows' own gradient norm: the unit of the magnitude reward
         self.base_norms = [
-            self._scaled(flat_grad(sur.training_loss(self.x0, self.y, self.s), p), m)
-            .norm()
-            .item()
+            flat_grad(sur.training_loss(self.x0, self.y, self.s), p).norm().item()
             if self.magnitude_weight
             else None
-            for sur, p, m in zip(surrogates, params, self.metrics, strict=True)
+            for sur, p in zip(surrogates, params, strict=True)
         ]
-
-    @staticmethod
-    def _scaled(gradient, metric):
-        return gradient if metric is None else gradient * metric
-
-    def _metric(self, surrogate, params):
-        """Square roots of the surrogate optimizer's step sizes, flat, or None."""
-        if self.precondition is None:
-            return None
-        optimizer = getattr(getattr(surrogate, "net_", None), "optimizer_", None)
-        if optimizer is None:
-            raise TypeError(
-                "precondition needs victims whose fitted net_.optimizer_ is a "
-                f"torch optimizer; {type(surrogate).__name__} has none."
-            )
-        sizes = optimizer_step_sizes(optimizer, params)
-        if self.precondition == "capped":
-            sizes = [torch.minimum(z, z.median()) for z in sizes]
-        return torch.cat([z.reshape(-1) for z in sizes]).sqrt()
 
     def nearest(self, X_poison):
         """Return the nearest records of ``X_poison``, detached."""
@@ -639,16 +604,11 @@ class _MatchingProblem:
         of g_p on the target direction, in units of the base rows' norm.
         """
         losses, objectives, slopes, norms = [], [], [], []
-        for surrogate, params, target, metric, base_norm in zip(
-            self.surrogates,
-            self.params,
-            self.matched_targets,
-            self.metrics,
-            self.base_norms,
-            strict=True,
+        for surrogate, params, target, base_norm in zip(
+            self.surrogates, self.params, self.targets, self.base_norms, strict=True
         ):
             loss = surrogate.training_loss(X_poison, self.y, self.s)
-            g_p = self._scaled(flat_grad(loss, params, create_graph=True), metric)
+            g_p = flat_grad(loss, params, create_graph=True)
             cosine = torch.nn.functional.cosine_similarity(g_p, target, dim=0)
             losses.append(1 - cosine)
             objective = 1 - cosine

@@ -14,7 +14,6 @@ from .modules import MLP, GaussianEncoder, grad_reverse
 from .net import FRLNet, TensorBatchIterator
 from .privacy import private_gradients
 from .proxies import flat_grad, make_proxy
-from .step_sizes import optimizer_step_sizes
 
 __all__ = [
     "AdversarialLoss",
@@ -32,7 +31,6 @@ __all__ = [
     "gaussian_kl_standard_normal",
     "grad_reverse",
     "make_proxy",
-    "optimizer_step_sizes",
     "pairwise_gaussian_kl",
     "private_gradients",
     "sfld_score",
