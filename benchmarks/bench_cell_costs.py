@@ -109,7 +109,9 @@ def measure_eng(steps, victims):
             for n_steps in (steps, 3 * steps):
                 poisoner = FairRepresentationPoisoner(
                     model,
-                    attack=ENGAttack(max_iter=n_steps, match_epochs=(0,)),
+                    attack=ENGAttack(
+                        max_iter=n_steps, match_epochs=(0,), search_steps=0
+                    ),
                     poison_ratio=ratio,
                     prefit=True,
                     random_state=0,

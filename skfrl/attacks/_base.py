@@ -10,6 +10,7 @@ __all__ = [
     "PROTOCOLS",
     "BaseAttack",
     "Poisons",
+    "check_finite_poisons",
     "project_poisons",
     "sample_base_indices",
 ]
@@ -94,6 +95,24 @@ class BaseAttack(BaseEstimator, metaclass=ABCMeta):
 def sample_base_indices(n_samples, n_poison, rng):
     """Draw the training rows poisons start from, without replacement if possible."""
     return rng.choice(n_samples, size=n_poison, replace=n_poison > n_samples)
+
+
+def check_finite_poisons(X_poison, attack):
+    """Raise a FloatingPointError naming ``attack`` if ``X_poison`` is not finite.
+
+    Parameters
+    ----------
+    X_poison : ndarray of shape (n_poison, n_features)
+        Crafted (or partly crafted) features.
+    attack : BaseAttack
+        The attack that crafted them, named in the message.
+    """
+    if not np.isfinite(X_poison).all():
+        raise FloatingPointError(
+            f"{type(attack).__name__} crafted non-finite poisons (its "
+            "gradients overflowed: X has huge values); standardise X, e.g. "
+            "with a StandardScaler."
+        )
 
 
 def project_poisons(X_poison, context):

@@ -16,7 +16,8 @@ nearest *record* of each relaxed poison (one level per one-hot group, a
 training value in each discrete column), and its gradient passed straight
 through to the relaxed point (a straight-through estimator), whose discrete
 coordinates are scaled by their gap so that a level can flip within a few
-steps. The returned poisons are those records.
+steps. The returned poisons are those records, improved by a greedy
+search over their fields (``search_steps``).
 """
 
 import copy
@@ -32,18 +33,34 @@ from tqdm.auto import tqdm
 from ..nn import flat_grad, make_proxy
 from ..utils import draw_seed, show_progress
 from ..utils._param_validation import Interval, StrOptions
-from ._base import BaseAttack, Poisons, sample_base_indices
+from ._base import BaseAttack, Poisons, check_finite_poisons, sample_base_indices
 from ._record_search import RecordSearch, greedy_record_search
 
 __all__ = ["ENGAttack"]
 
 _BETAS = (0.9, 0.999)
 _DECAY_AT = (3 / 8, 5 / 8, 7 / 8)
+#: A default of ``search_steps``: one round of the record search per descent step.
+_AS_MANY_AS_MAX_ITER = "max_iter"
 #: Crafting defaults by threat model: fine-tuning needs a light touch; a
 #: victim retrained from scratch needs Witches'-Brew-style ensembles.
 _PROTOCOL_DEFAULTS = {
-    "finetune": dict(max_iter=100, n_init=1, n_surrogates=1, match_epochs=(0, 1, 2)),
-    "retrain": dict(max_iter=400, n_init=2, n_surrogates=3, match_epochs=(0,)),
+    "finetune": dict(
+        max_iter=50,
+        n_init=1,
+        n_surrogates=1,
+        match_epochs=(0, 1, 2),
+        refresh_lookahead=3,
+        search_steps=_AS_MANY_AS_MAX_ITER,
+    ),
+    "retrain": dict(
+        max_iter=400,
+        n_init=2,
+        n_surrogates=3,
+        match_epochs=(0,),
+        refresh_lookahead=0,
+        search_steps=0,
+    ),
 }
 # Retraining from θ0's initial weights ends near θ0: craft as for fine-tuning.
 _PROTOCOL_DEFAULTS["retrain_same_init"] = _PROTOCOL_DEFAULTS["finetune"]
@@ -51,6 +68,11 @@ _PROTOCOL_DEFAULTS["retrain_same_init"] = _PROTOCOL_DEFAULTS["finetune"]
 
 class ENGAttack(BaseAttack):
     r"""Elastic-net gradient matching: the white-box attack of Liu et al.
+
+    With its defaults under fine-tuning, ENG descends for 50 steps while
+    re-training its look-ahead copies on the current poisons three times,
+    then searches the records for 50 rounds of field edits: the strongest
+    recipe measured on Adult (see the user guide's results).
 
     Parameters
     ----------
@@ -64,9 +86,11 @@ class ENGAttack(BaseAttack):
     l2_weight : float, default=1e-4
         λ2, weight of the mean squared L2 norm (size).
     max_iter : int, default=None
-        Crafting steps per restart; None gives 100 under
-        ``protocol="finetune"`` (more steps fit θ0 more closely and transfer
-        less; see the user guide) and 400 under ``"retrain"``.
+        Descent steps per restart; None gives 50 under
+        ``protocol="finetune"`` (followed by the record search, see
+        ``search_steps``; 100 steps without it were the default before and
+        gave weaker records, see the user guide) and 400 under
+        ``"retrain"``.
     step_size : float, default=0.05
         Adam learning rate, divided by 10 at 3/8, 5/8 and 7/8 of the steps.
     n_init : int, default=None
@@ -103,7 +127,7 @@ class ENGAttack(BaseAttack):
         it; flipping is a stronger attacker).
     init_scale : float, default=0.01
         Perturbations start uniform in ``[-init_scale, init_scale]``.
-    refresh_lookahead : int, default=0
+    refresh_lookahead : int, default=None
         Times the look-ahead copies (``match_epochs`` above 0) are
         re-trained during the descent, at evenly spaced steps: from θ0, on
         the training data plus the *current* poisons instead of their
@@ -112,18 +136,20 @@ class ENGAttack(BaseAttack):
         answers the poisons. Each refresh costs the look-ahead training
         once more, and ``matching_loss_`` is then measured on the copies of
         the last refresh. 0 keeps the copies trained before the descent
-        (and there is nothing to refresh without look-ahead copies). With
-        ``max_iter=50, search_steps=50``, 3 refreshes gave the strongest
-        records measured on CFair (and cost AdvFRL); see the user guide's
-        results.
-    search_steps : int, default=0
+        (and there is nothing to refresh without look-ahead copies). None
+        gives 3 under ``protocol="finetune"`` (with the record search, the
+        strongest records measured on CFair and CFair-EO; see the user
+        guide's results) and 0 under ``"retrain"``.
+    search_steps : int, default=None
         Under a record domain, rounds of greedy field edits on the records
         the descent ends at (HotFlip-style, Ebrahimi et al. 2018):
         each round scores every value of every field of every poison by the
         objective's gradient per unit of distance, applies the best edit of
         as many poisons as lower the objective, and stops early when none
-        does. 0 skips the search; it does nothing in the relaxed box. Its
-        measured effect is in the user guide's results.
+        does. 0 skips the search; it does nothing in the relaxed box. None
+        gives as many rounds as descent steps (``max_iter``) under
+        ``protocol="finetune"`` and 0 under ``"retrain"`` (not measured
+        there). Its measured effect is in the user guide's results.
     verbose : int or None, default=0
         1 shows a tqdm bar over the crafting steps, None shows it in
         interactive sessions only (see :func:`~skfrl.utils.show_progress`).
@@ -179,7 +205,7 @@ class ENGAttack(BaseAttack):
     >>> poisoner = FairRepresentationPoisoner(
     ...     CFair(max_epochs=2), attack=attack, random_state=0)
     >>> X_res, y_res, s_res = poisoner.fit_resample(X, y, s)
-    >>> poisoner.attack_.history_.shape[0]
+    >>> int((poisoner.attack_.history_["phase"] == "descent").sum())
     5
     """
 
@@ -198,8 +224,8 @@ class ENGAttack(BaseAttack):
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
-        "refresh_lookahead": [Interval(Integral, 0, None, closed="left")],
-        "search_steps": [Interval(Integral, 0, None, closed="left")],
+        "refresh_lookahead": [Interval(Integral, 0, None, closed="left"), None],
+        "search_steps": [Interval(Integral, 0, None, closed="left"), None],
         "verbose": ["verbose", None],
     }
 
@@ -218,8 +244,8 @@ class ENGAttack(BaseAttack):
         match_on="encoder",
         flip_sensitive=False,
         init_scale=0.01,
-        refresh_lookahead=0,
-        search_steps=0,
+        refresh_lookahead=None,
+        search_steps=None,
         verbose=0,
     ):
         self.proxy = proxy
@@ -250,14 +276,18 @@ class ENGAttack(BaseAttack):
         Returns
         -------
         settings : dict
-            ``max_iter``, ``n_init``, ``n_surrogates`` (ints) and
+            ``max_iter``, ``n_init``, ``n_surrogates``,
+            ``refresh_lookahead``, ``search_steps`` (ints) and
             ``match_epochs`` (a sorted tuple of ints).
 
         Examples
         --------
         >>> from skfrl.attacks import ENGAttack
-        >>> ENGAttack().resolved_params("retrain")
-        {'max_iter': 400, 'n_init': 2, 'n_surrogates': 3, 'match_epochs': (0,)}
+        >>> ENGAttack().resolved_params("retrain")  # doctest: +NORMALIZE_WHITESPACE
+        {'max_iter': 400, 'n_init': 2, 'n_surrogates': 3, 'match_epochs': (0,),
+         'refresh_lookahead': 0, 'search_steps': 0}
+        >>> ENGAttack(max_iter=20).resolved_params("finetune")["search_steps"]
+        20
         """
         if protocol not in _PROTOCOL_DEFAULTS:
             raise ValueError(
@@ -268,6 +298,8 @@ class ENGAttack(BaseAttack):
             name: default if getattr(self, name) is None else getattr(self, name)
             for name, default in _PROTOCOL_DEFAULTS[protocol].items()
         }
+        if settings["search_steps"] == _AS_MANY_AS_MAX_ITER:
+            settings["search_steps"] = settings["max_iter"]
         epochs = settings["match_epochs"]
         if (
             not epochs
@@ -291,7 +323,10 @@ class ENGAttack(BaseAttack):
         settings = self.resolved_params(protocol)
         groups = context["groups"]
         n_init, max_iter = settings["n_init"], settings["max_iter"]
-        total = n_init * (max_iter + self.search_steps)
+        # the search edits records: in the box there is nothing to search
+        has_records = _has_records(context.get("feature_domain"))
+        search_steps = settings["search_steps"] if has_records else 0
+        total = n_init * (max_iter + search_steps)
         with self._progress_bar(context, total) as bar:
             # Base rows first: the same random_state then gives DuplicateAttack's
             # rows.
@@ -324,6 +359,7 @@ class ENGAttack(BaseAttack):
             def refresh(records):
                 """Re-train the look-ahead copies on the data plus ``records``."""
                 extra = (records.cpu().numpy(), y[idx], groups[s_poison])
+                check_finite_poisons(extra[0], self)
                 ahead = self._look_ahead(victim, (X, y, groups[s]), extra, epochs)
                 new = surrogates[:fixed] + ahead
                 new_params = [self._parameters(sur) for sur in new]
@@ -333,7 +369,7 @@ class ENGAttack(BaseAttack):
                 ]
                 problem.set_surrogates(new, new_params, new_targets)
 
-            n_refresh = self.refresh_lookahead if epochs[-1] > 0 else 0
+            n_refresh = settings["refresh_lookahead"] if epochs[-1] > 0 else 0
             refresh_after = _evenly_spaced_steps(n_refresh, max_iter)
             best = None
             histories = []
@@ -343,7 +379,11 @@ class ENGAttack(BaseAttack):
                 if restart and refresh_after:
                     problem.set_surrogates(*initial)  # the duplicates' look-ahead
                 delta, history, objective, losses = self._descend(
-                    problem, max_iter, generator, bar, (refresh_after, refresh)
+                    problem,
+                    (max_iter, search_steps),
+                    generator,
+                    bar,
+                    (refresh_after, refresh),
                 )
                 history.insert(0, "restart", restart)
                 histories.append(history)
@@ -412,9 +452,11 @@ class ENGAttack(BaseAttack):
         value = proxy(surrogate.encode_tensor(X_t), s_t)
         return flat_grad(-value, params).detach(), value.item()
 
-    def _descend(self, problem, max_iter, generator, bar, refresh):
+    def _descend(self, problem, n_steps, generator, bar, refresh):
         """Proximal Adam on the scaled perturbation ``u`` (δ = width · u).
 
+        ``n_steps = (max_iter, search_steps)``: descent steps, then rounds
+        of the record search.
         ``refresh = (steps, function)``: after each of ``steps``,
         ``function(records)`` re-trains the look-ahead copies on the
         current records. Returns
@@ -422,6 +464,7 @@ class ENGAttack(BaseAttack):
         loss))``; ``delta`` moves the base rows onto the domain's records.
         """
         x0, (low, high), width = problem.x0, problem.bounds, problem.width
+        max_iter, search_steps = n_steps
         delta = (torch.rand(x0.shape, generator=generator) * 2 - 1).to(
             x0.device
         ) * self.init_scale
@@ -456,10 +499,10 @@ class ENGAttack(BaseAttack):
             )
         relaxed = x0 + width * u.detach()
         records = problem.feasible(relaxed).detach()
-        if self.search_steps and problem.has_records:
+        if search_steps:
             # from the exact records: the straight-through sum rounds off them
             start = problem.nearest(relaxed)
-            records = self._search(problem, start, max_iter, rows, bar)
+            records = self._search(problem, start, search_steps, rows, bar)
         delta = records - x0
         final_stats = problem.matching(x0 + delta)
         final = final_stats["matching_loss"].item()
@@ -469,8 +512,8 @@ class ENGAttack(BaseAttack):
         objective += self.l2_weight * delta.pow(2).sum(1).mean().item()
         return delta, pd.DataFrame(rows), objective, (final, relaxed_loss)
 
-    def _search(self, problem, records, max_iter, rows, bar):
-        """Run the greedy record search from ``records``; log its rounds."""
+    def _search(self, problem, records, n_rounds, rows, bar):
+        """Run ``n_rounds`` of the greedy record search from ``records``; log them."""
         x0 = problem.x0
 
         def evaluate(x):
@@ -495,10 +538,18 @@ class ENGAttack(BaseAttack):
 
         first_search_row = len(rows)
         records = greedy_record_search(
-            problem.search, records, evaluate, self.search_steps, on_round
+            problem.search, records, evaluate, n_rounds, on_round
         )
-        bar.update(self.search_steps - (len(rows) - first_search_row))
+        bar.update(n_rounds - (len(rows) - first_search_row))
         return records.detach()
+
+
+def _has_records(domain):
+    """Whether ``domain`` (a feature domain or None) holds records, not a box."""
+    if domain is None:
+        return False
+    discrete = np.array([v is not None for v in domain.values])
+    return bool(discrete.any() or (domain.steps > 0).any())
 
 
 def _evenly_spaced_steps(n, max_iter):
@@ -554,9 +605,7 @@ class _MatchingProblem:
         discrete = np.zeros(n_features, bool)
         if domain is not None:
             discrete = np.array([v is not None for v in domain.values])
-        self.has_records = domain is not None and bool(
-            discrete.any() or (domain.steps > 0).any()
-        )
+        self.has_records = _has_records(domain)
         self.search = (
             RecordSearch(domain, self.x0.dtype, device) if self.has_records else None
         )

@@ -21,7 +21,7 @@ from ..utils import (
     show_progress,
 )
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
-from ._base import PROTOCOLS, BaseAttack
+from ._base import PROTOCOLS, BaseAttack, check_finite_poisons
 from ._records import decode_records
 from ._registry import ATTACK_NAMES, resolve_attack
 
@@ -264,12 +264,7 @@ class FairRepresentationPoisoner(MetaEstimatorMixin, BasePoisoner):
                 progress=progress,
             )
         X_poison = poisons.X
-        if not np.isfinite(X_poison).all():
-            raise FloatingPointError(
-                f"{type(attack).__name__} crafted non-finite poisons (its "
-                "gradients overflowed: X has huge values); standardise X, e.g. "
-                "with a StandardScaler."
-            )
+        check_finite_poisons(X_poison, attack)
         if domain is not None:
             X_poison = domain.project(X_poison).astype(X.dtype)
         self.attack_ = attack

@@ -217,14 +217,14 @@ def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train, n_po
     n_models = len(epochs) + settings["n_surrogates"] - 1
     step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison
     # a round of the record search costs about one step; it often stops early
-    n_steps = settings["max_iter"] + attack.search_steps
+    n_steps = settings["max_iter"] + settings["search_steps"]
     seconds = n_steps * settings["n_init"] * n_models * step
     seconds = _ENG_FIXED_SECONDS + seconds * victim_entry.craft_factor
     seconds += (
         (settings["n_surrogates"] - 1) * max_epochs * victim_entry.epoch_cost(n_train)
     )
     # the look-ahead copies, trained again at every refresh of every restart
-    n_look_ahead = 1 + settings["n_init"] * attack.refresh_lookahead
+    n_look_ahead = 1 + settings["n_init"] * settings["refresh_lookahead"]
     look_ahead = n_look_ahead * epochs[-1] * victim_entry.epoch_cost(n_train + n_poison)
     return seconds + look_ahead
 

@@ -131,14 +131,20 @@ def test_every_proxy_crafts_finite_poisons(proxy, biased_data):
 
 def test_resolved_params_fill_the_protocol_defaults():
     assert ENGAttack().resolved_params("finetune") == {
-        "max_iter": 100,
+        "max_iter": 50,
         "n_init": 1,
         "n_surrogates": 1,
         "match_epochs": (0, 1, 2),
+        "refresh_lookahead": 3,
+        "search_steps": 50,
     }
+    # the search takes as many rounds as the descent takes steps
+    assert ENGAttack(max_iter=7).resolved_params("finetune")["search_steps"] == 7
+    assert ENGAttack(max_iter=7, search_steps=0).resolved_params()["search_steps"] == 0
     settings = ENGAttack(max_iter=7, match_epochs=(2, 0)).resolved_params("retrain")
     assert settings["max_iter"] == 7 and settings["match_epochs"] == (0, 2)
     assert settings["n_surrogates"] == 3
+    assert settings["search_steps"] == settings["refresh_lookahead"] == 0
     with pytest.raises(ValueError, match="protocol must be one of"):
         ENGAttack().resolved_params("transfer")
 
