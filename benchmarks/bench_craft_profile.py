@@ -10,9 +10,11 @@ process:
 - the shares of the crafting time spent in the matching loss (the poisons'
   gradients through every matched network, ``_MatchingProblem.matching``),
   in the gradient of the objective with respect to the perturbations (the
-  double backward, ``torch.autograd.grad`` called by ``_descend``), in
-  training the look-ahead copies (``_surrogates``) and in projecting onto
-  records (``_MatchingProblem.nearest``).
+  double backward of the descent, ``torch.autograd.grad`` called by
+  ``_descend``), in training the look-ahead copies, before the descent and
+  at every refresh (``_look_ahead``), in the record search after it
+  (``_search``, its matching included) and in projecting onto records
+  (``_MatchingProblem.nearest``).
 
 The profiler adds a few per cent to every share. Writes
 ``craft_profile.csv`` to ``--out``.
@@ -40,7 +42,8 @@ from skfrl.utils import limit_threads
 #: share name -> (file suffix, function name) in the profile
 SECTIONS = {
     "matching": ("attacks/_eng.py", "matching"),
-    "look_ahead": ("attacks/_eng.py", "_surrogates"),
+    "look_ahead": ("attacks/_eng.py", "_look_ahead"),
+    "search": ("attacks/_eng.py", "_search"),
     "projection": ("attacks/_eng.py", "nearest"),
 }
 
@@ -122,7 +125,7 @@ def main():
                 )
     frame = pd.DataFrame(rows)
     frame.to_csv(args.out / "craft_profile.csv", index=False)
-    shares = ["matching", "double_backward", "look_ahead", "projection"]
+    shares = ["matching", "double_backward", "look_ahead", "search", "projection"]
     table = frame[["victim", "ratio", "craft_over_theta0", *shares]].copy()
     table[shares] = table[shares].map(lambda v: f"{v:.0%}")
     print("\nShares of the crafting time (cProfile, one process, seed 0):")

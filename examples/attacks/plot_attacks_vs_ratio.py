@@ -44,8 +44,7 @@ from skfrl.datasets import fetch_german
 from skfrl.experiments import run_paired_trial
 from skfrl.models import CFair
 
-# SKFRL_EXAMPLES_FULL=1: five seeds, ENG's default number of crafting steps and
-# longer fine-tuning.
+# SKFRL_EXAMPLES_FULL=1: five seeds and longer fine-tuning.
 FULL = os.environ.get("SKFRL_EXAMPLES_FULL") == "1"
 SEEDS = range(5) if FULL else range(2)
 RATIOS = [0.05, 0.1, 0.15]
@@ -63,9 +62,8 @@ print(f"{X.shape[0]} applicants, {X.shape[1]} features, {s.mean():.0%} with s = 
 # - ``"duplicate"``: the control, unedited copies of the base rows;
 # - ``ENG``: :class:`~skfrl.attacks.ENGAttack` edits the features of the
 #   copies so that the victim's training gradient on them points where
-#   Fisher's discriminant score of ``s`` on D_ta grows; here with 60 crafting
-#   steps instead of the default 100 (the default with
-#   ``SKFRL_EXAMPLES_FULL=1``);
+#   Fisher's discriminant score of ``s`` on D_ta grows, with its defaults
+#   (50 descent steps, then up to 50 rounds of edits of the records' fields);
 # - ``"nraa"``: the non-random anchoring attack of Mehrabi et al. Among the
 #   positive rows of the disadvantaged group and the negative rows of the
 #   other group, it picks as targets those with the most neighbours of the
@@ -86,7 +84,7 @@ print(f"{X.shape[0]} applicants, {X.shape[1]} features, {s.mean():.0%} with s = 
 # ratio, and within a call all conditions share it.
 attacks = {
     "duplicate": "duplicate",
-    "eng": ENGAttack() if FULL else ENGAttack(max_iter=60),
+    "eng": ENGAttack(),
     "nraa": "nraa",
     "random": "random",
 }
