@@ -105,6 +105,22 @@ def test_eng_search_lowers_the_matching_loss_of_records(mixed_data):
     assert history["matching_loss"].iloc[-1] == pytest.approx(losses[10])
 
 
+def test_eng_searches_as_many_rounds_as_it_descends_by_default(mixed_data, capsys):
+    X, y, s, _, _ = mixed_data
+    victim = CFair(
+        max_epochs=2, hidden_layer_sizes=(8,), n_components=4, random_state=0
+    )
+    attack = ENGAttack(max_iter=6, verbose=1)
+    poisoner = FairRepresentationPoisoner(
+        victim, attack=attack, poison_ratio=0.2, random_state=0
+    )
+    poisoner.fit_resample(X, y, s)
+    phases = poisoner.attack_.history_["phase"].value_counts()
+    assert phases["descent"] == 6 and 1 <= phases.get("search", 0) <= 6
+    # the bar counts the search rounds and ends full when the search stops early
+    assert "12/12" in capsys.readouterr().err
+
+
 def test_search_does_nothing_in_the_box(biased_data):
     victim = CFair(max_epochs=1, hidden_layer_sizes=(8,), n_components=4)
     poisoner = FairRepresentationPoisoner(
