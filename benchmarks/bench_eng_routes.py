@@ -66,11 +66,18 @@ _VARIANTS = {
         "refresh_lookahead": 7,
     },
 }
-#: route name -> ENG parameters: ``eng`` is ENG's current defaults, every
-#: other route varies ``PREVIOUS_DEFAULTS``
-ROUTES = {"eng": {}} | {
-    name: PREVIOUS_DEFAULTS | params for name, params in _VARIANTS.items()
+#: the stronger attacker who also chooses ``s``, on the current defaults
+_CURRENT_VARIANTS = {
+    "defaults_flip_s": {"flip_sensitive": True},
+    "defaults_magnitude_4_flip_s": {"magnitude_weight": 4.0, "flip_sensitive": True},
 }
+#: route name -> ENG parameters: ``eng`` and ``defaults_*`` vary ENG's
+#: current defaults, every other route ``PREVIOUS_DEFAULTS``
+ROUTES = (
+    {"eng": {}}
+    | {name: PREVIOUS_DEFAULTS | params for name, params in _VARIANTS.items()}
+    | _CURRENT_VARIANTS
+)
 
 
 def route_trial(data, victim, routes, ratio, seed, protocol="finetune"):
