@@ -69,6 +69,7 @@ _VARIANTS = {
 #: the magnitude reward and the stronger attacker who also chooses ``s``, on
 #: the current defaults
 _CURRENT_VARIANTS = {
+    "defaults_magnitude_1": {"magnitude_weight": 1.0},
     "defaults_magnitude_4": {"magnitude_weight": 4.0},
     "defaults_flip_s": {"flip_sensitive": True},
     "defaults_magnitude_4_flip_s": {"magnitude_weight": 4.0, "flip_sensitive": True},
