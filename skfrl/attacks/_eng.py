@@ -547,12 +547,20 @@ class ENGAttack(BaseAttack):
         return records.detach()
 
 
+def _discrete_columns(domain, n_features):
+    """Boolean mask of ``domain``'s columns with a finite set of values."""
+    if domain is None:
+        return np.zeros(n_features, bool)
+    return np.array([v is not None for v in domain.values])
+
+
 def _has_records(domain):
     """Whether ``domain`` (a feature domain or None) holds records, not a box."""
     if domain is None:
         return False
-    discrete = np.array([v is not None for v in domain.values])
-    return bool(discrete.any() or (domain.steps > 0).any())
+    return bool(
+        _discrete_columns(domain, len(domain.values)).any() or (domain.steps > 0).any()
+    )
 
 
 def _evenly_spaced_steps(n, max_iter):
@@ -605,9 +613,7 @@ class _MatchingProblem:
         self.bounds = tuple(
             torch.as_tensor(b, dtype=self.x0.dtype, device=device) for b in (low, high)
         )
-        discrete = np.zeros(n_features, bool)
-        if domain is not None:
-            discrete = np.array([v is not None for v in domain.values])
+        discrete = _discrete_columns(domain, n_features)
         self.has_records = _has_records(domain)
         self.search = (
             RecordSearch(domain, self.x0.dtype, device) if self.has_records else None

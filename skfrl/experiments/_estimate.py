@@ -79,7 +79,13 @@ def estimate_cell_seconds(cell):
         if craft_seconds is not None:
             attack = ATTACKS[name].build(cell["attack_params"].get(name))
             seconds += craft_seconds(
-                attack, cell["protocol"], crafted_on, crafted_epochs, n_train, n_poison
+                attack,
+                cell["protocol"],
+                crafted_on,
+                crafted_epochs,
+                n_train,
+                n_poison,
+                records=cell["feature_domain"] != "box",
             )
     return seconds
 

@@ -122,9 +122,10 @@ class AttackEntry:
         The alias, also the condition's name in the results.
     craft_seconds : callable or None
         ``craft_seconds(attack, protocol, victim_entry, max_epochs, n_train,
-        n_poison)`` estimates the time to craft ``n_poison`` poisons against
-        a victim (its entry, its ``max_epochs``) trained on ``n_train``
-        rows; None: negligible.
+        n_poison, records)`` estimates the time to craft ``n_poison``
+        poisons against a victim (its entry, its ``max_epochs``) trained on
+        ``n_train`` rows, as records (``records=True``, the runner's
+        ``feature_domain="infer"``) or in the relaxed box; None: negligible.
     """
 
     name: str
@@ -209,15 +210,18 @@ _ENG_STEP_SECONDS = (0.0, 8e-6)
 _ENG_FIXED_SECONDS = 0.25
 
 
-def _eng_craft_seconds(attack, protocol, victim_entry, max_epochs, n_train, n_poison):
+def _eng_craft_seconds(
+    attack, protocol, victim_entry, max_epochs, n_train, n_poison, records
+):
     """Estimate ENG's matching steps, its surrogates and its look-ahead copies."""
     settings = attack.resolved_params(protocol)
     epochs = settings["match_epochs"]
     # every step matches on θ0 or its look-ahead copies, and on the other seeds
     n_models = len(epochs) + settings["n_surrogates"] - 1
     step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison
-    # a round of the record search costs about one step; it often stops early
-    n_steps = settings["max_iter"] + settings["search_steps"]
+    # a round of the record search costs about one step; it often stops early;
+    # in the box there are no records to search
+    n_steps = settings["max_iter"] + (settings["search_steps"] if records else 0)
     seconds = n_steps * settings["n_init"] * n_models * step
     seconds = _ENG_FIXED_SECONDS + seconds * victim_entry.craft_factor
     seconds += (

@@ -70,6 +70,11 @@ def test_estimates_grow_with_the_data_and_the_grid():
     # a round of the record search is priced as one more descent step
     assert adult > adult_with(search_steps=0)
     assert adult == pytest.approx(adult_with(max_iter=100, search_steps=0))
+    # in the box there are no records to search
+    box = estimate_cell_seconds(
+        expand_grid({**quick, "datasets": ["adult"], "feature_domain": "box"})[0]
+    )
+    assert box == pytest.approx(adult_with(search_steps=0))
     # every refresh trains the look-ahead copies once more; without copies, no cost
     no_refresh = adult_with(refresh_lookahead=0)
     one_refresh = adult_with(refresh_lookahead=1) - no_refresh
