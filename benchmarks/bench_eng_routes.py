@@ -32,15 +32,10 @@ from skfrl.experiments import run_paired_trial
 from skfrl.experiments.catalogue import VICTIMS, load_dataset
 from skfrl.metrics import delta_bce
 
-#: ENG's fine-tune defaults until the combined recipe replaced them
-#: (commit 5413776), Fisher's score the proxy: the routes below vary these,
-#: so that they compute what the results page recorded for them
-PREVIOUS_DEFAULTS = {
-    "max_iter": 100,
-    "search_steps": 0,
-    "refresh_lookahead": 0,
-    "proxy": "fld",
-}
+#: ENG's fine-tune defaults until the combined recipe replaced them: the
+#: routes below vary these, so that they compute what the results page
+#: recorded for them
+PREVIOUS_DEFAULTS = {"max_iter": 100, "search_steps": 0, "refresh_lookahead": 0}
 
 _VARIANTS = {
     "previous_defaults": {},
@@ -59,7 +54,7 @@ _VARIANTS = {
     "steps_50_search_50": {"max_iter": 50, "search_steps": 50},
     "refresh_1": {"refresh_lookahead": 1},
     "refresh_3": {"refresh_lookahead": 3},
-    # the combined recipe, spelled out
+    # the current defaults, spelled out
     "steps_50_search_50_refresh_3": {
         "max_iter": 50,
         "search_steps": 50,
@@ -71,32 +66,31 @@ _VARIANTS = {
         "refresh_lookahead": 7,
     },
 }
-#: ENG's fine-tune defaults from commit 5413776 until the logistic probe's
-#: loss replaced Fisher's score as the proxy; the ``fld_*`` routes vary them
-FLD_DEFAULTS = {"proxy": "fld"}
-_FLD_VARIANTS = {
-    "fld_defaults": {},
-    "fld_magnitude_1": {"magnitude_weight": 1.0},
-    "fld_magnitude_4": {"magnitude_weight": 4.0},
-    "fld_flip_s": {"flip_sensitive": True},
-    "fld_magnitude_4_flip_s": {"magnitude_weight": 4.0, "flip_sensitive": True},
-    "fld_match_025": {"match_epochs": (0, 2, 5)},
-}
-#: the magnitude reward and the stronger attacker who also chooses ``s``, on
-#: the current defaults
+#: the magnitude reward, the stronger attacker who also chooses ``s``, another
+#: proxy and later look-ahead copies, on the current defaults
 _CURRENT_VARIANTS = {
-    "eng_magnitude_0.5": {"magnitude_weight": 0.5},
-    "eng_magnitude_1": {"magnitude_weight": 1.0},
-    "eng_magnitude_4_flip_s": {"magnitude_weight": 4.0, "flip_sensitive": True},
+    "defaults_magnitude_1": {"magnitude_weight": 1.0},
+    "defaults_magnitude_4": {"magnitude_weight": 4.0},
+    "defaults_flip_s": {"flip_sensitive": True},
+    "defaults_magnitude_4_flip_s": {"magnitude_weight": 4.0, "flip_sensitive": True},
+    # the logistic probe's loss as the proxy, alone and with the magnitude
+    # reward; look-ahead copies further along fine-tuning
     "defaults_proxy_probe_bce": {"proxy": "probe_bce"},
+    "defaults_proxy_probe_bce_magnitude_0.5": {
+        "proxy": "probe_bce",
+        "magnitude_weight": 0.5,
+    },
+    "defaults_proxy_probe_bce_magnitude_1": {
+        "proxy": "probe_bce",
+        "magnitude_weight": 1.0,
+    },
+    "defaults_match_025": {"match_epochs": (0, 2, 5)},
 }
-#: route name -> ENG parameters: ``eng`` is ENG's current defaults and
-#: ``eng_*`` vary them; ``fld_*`` vary ``FLD_DEFAULTS``, every other route
-#: ``PREVIOUS_DEFAULTS``
+#: route name -> ENG parameters: ``eng`` and ``defaults_*`` vary ENG's
+#: current defaults, every other route ``PREVIOUS_DEFAULTS``
 ROUTES = (
     {"eng": {}}
     | {name: PREVIOUS_DEFAULTS | params for name, params in _VARIANTS.items()}
-    | {name: FLD_DEFAULTS | params for name, params in _FLD_VARIANTS.items()}
     | _CURRENT_VARIANTS
 )
 

@@ -110,12 +110,7 @@ def bound_terms(
     device = params[0].device
     X_t = torch.as_tensor(X_target, device=device)
     s_t = torch.as_tensor(s_target, device=device)
-    attack = poisoner.attack_
-    proxy_name = (
-        attack.resolved_params(poisoner.protocol)["proxy"]
-        if hasattr(attack, "resolved_params")
-        else "fld"
-    )
+    proxy_name = getattr(poisoner.attack_, "proxy", "fld")
     proxy = make_proxy(proxy_name, lambda: victim.encode_tensor(X_t), s_t)
     g_adv = flat_grad(-proxy(victim.encode_tensor(X_t), s_t), params)
     # training_loss takes codes; the poisons' labels are among the clean ones

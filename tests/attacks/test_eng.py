@@ -131,7 +131,6 @@ def test_every_proxy_crafts_finite_poisons(proxy, biased_data):
 
 def test_resolved_params_fill_the_protocol_defaults():
     assert ENGAttack().resolved_params("finetune") == {
-        "proxy": "probe_bce",
         "max_iter": 50,
         "n_init": 1,
         "n_surrogates": 1,
@@ -146,26 +145,8 @@ def test_resolved_params_fill_the_protocol_defaults():
     assert settings["max_iter"] == 7 and settings["match_epochs"] == (0, 2)
     assert settings["n_surrogates"] == 3
     assert settings["search_steps"] == settings["refresh_lookahead"] == 0
-    assert settings["proxy"] == "fld"
     with pytest.raises(ValueError, match="protocol must be one of"):
         ENGAttack().resolved_params("transfer")
-
-
-@pytest.mark.parametrize(
-    ("protocol", "proxy"), [("finetune", "probe_bce"), ("retrain", "fld")]
-)
-def test_the_default_proxy_follows_the_protocol(protocol, proxy, biased_data):
-    def proxy_clean(**params):
-        poisoner = eng_poisoner(
-            ENGAttack(max_iter=1, match_epochs=(0,), **params), protocol=protocol
-        )
-        poisoner.fit_resample(*biased_data)
-        return poisoner.attack_.proxy_clean_
-
-    default = proxy_clean()
-    assert default == proxy_clean(proxy=proxy)
-    # minus a probe's BCE is negative, Fisher's score is not
-    assert (default < 0) == (proxy == "probe_bce")
 
 
 def test_retrain_same_init_crafts_as_for_finetuning():
@@ -178,9 +159,7 @@ def test_magnitude_weight_rewards_the_pull_along_the_target(biased_data):
     slopes = {}
     for weight in (0.0, 4.0):
         poisoner = eng_poisoner(
-            ENGAttack(
-                proxy="fld", max_iter=15, magnitude_weight=weight, match_epochs=(0,)
-            )
+            ENGAttack(max_iter=15, magnitude_weight=weight, match_epochs=(0,))
         )
         poisoner.fit_resample(*biased_data)
         slopes[weight] = poisoner.history_["proxy_slope"].iloc[-1]
