@@ -80,7 +80,10 @@ class ENGAttack(BaseAttack):
         The differentiable stand-in for I(Z; s) maximised on the target
         set: Fisher's discriminant score (the paper's choice), its diagonal
         simplification, the squared distance of the group means, or minus
-        the BCE of a logistic probe frozen at the clean victim.
+        the BCE of a logistic probe fitted on each matched network's ``Z``
+        of the target set and then frozen. On Adult the last one is level
+        with Fisher's score over the five victims (see the user guide's
+        results).
     l1_weight : float, default=1e-4
         λ1, weight of the mean L1 norm of the perturbations (sparsity).
     l2_weight : float, default=1e-4
@@ -118,16 +121,18 @@ class ENGAttack(BaseAttack):
         ``β · <g_p, g_adv> / (|g_adv| |g_p(x0)|)``, the projection of the
         poisons' gradient on the target direction relative to the base
         rows' own gradient norm. 0 is the paper's cosine alone, which
-        ignores ``|g_p|`` although its bound needs it large.
+        ignores ``|g_p|`` although its bound needs it large. With
+        ``proxy="probe_bce"``, 1 is the setting measured that makes AdvFRL
+        leak on Adult with poisons that keep ``s`` (it costs CFair some
+        effect; see the user guide's results).
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
     flip_sensitive : bool, default=False
         Give poisons the opposite group of their base row (the paper keeps
         it; flipping is a stronger attacker). With ``magnitude_weight=4``
-        it is the one setting measured that makes AdvFRL, which the
-        defaults barely move, leak markedly on Adult (see the user guide's
-        results).
+        it is the strongest setting measured against AdvFRL, which the
+        defaults barely move, on Adult (see the user guide's results).
     init_scale : float, default=0.01
         Perturbations start uniform in ``[-init_scale, init_scale]``.
     refresh_lookahead : int, default=None
