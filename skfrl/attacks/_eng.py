@@ -563,9 +563,8 @@ def _has_records(domain):
     """Whether ``domain`` (a feature domain or None) holds records, not a box."""
     if domain is None:
         return False
-    return bool(
-        _discrete_columns(domain, len(domain.values)).any() or (domain.steps > 0).any()
-    )
+    discrete = _discrete_columns(domain, domain.n_features)
+    return bool(discrete.any() or (domain.steps > 0).any())
 
 
 def _evenly_spaced_steps(n, max_iter):
