@@ -85,6 +85,13 @@ _CURRENT_VARIANTS = {
         "magnitude_weight": 1.0,
     },
     "defaults_match_025": {"match_epochs": (0, 2, 5)},
+    # the reward stops growing once the poisons pull twice as hard as their
+    # base rows
+    "defaults_proxy_probe_bce_magnitude_1_cap_2": {
+        "proxy": "probe_bce",
+        "magnitude_weight": 1.0,
+        "magnitude_cap": 2.0,
+    },
 }
 #: route name -> ENG parameters: ``eng`` and ``defaults_*`` vary ENG's
 #: current defaults, every other route ``PREVIOUS_DEFAULTS``

@@ -125,6 +125,10 @@ class ENGAttack(BaseAttack):
         ``proxy="probe_bce"``, 1 is the setting measured that makes AdvFRL
         leak on Adult with poisons that keep ``s`` (it costs CFair some
         effect; see the user guide's results).
+    magnitude_cap : float or None, default=None
+        Largest norm ratio ``|g_p| / |g_p(x0)|`` the magnitude reward
+        counts: beyond it the reward is ``β · cos · magnitude_cap``, so the
+        descent seeks direction only. None counts any ratio.
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
@@ -229,6 +233,7 @@ class ENGAttack(BaseAttack):
         "n_surrogates": [Interval(Integral, 1, None, closed="left"), None],
         "match_epochs": [tuple, None],
         "magnitude_weight": [Interval(Real, 0, None, closed="left")],
+        "magnitude_cap": [Interval(Real, 0, None, closed="neither"), None],
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
         "init_scale": [Interval(Real, 0, None, closed="left")],
@@ -249,6 +254,7 @@ class ENGAttack(BaseAttack):
         n_surrogates=None,
         match_epochs=None,
         magnitude_weight=0.0,
+        magnitude_cap=None,
         match_on="encoder",
         flip_sensitive=False,
         init_scale=0.01,
@@ -265,6 +271,7 @@ class ENGAttack(BaseAttack):
         self.n_surrogates = n_surrogates
         self.match_epochs = match_epochs
         self.magnitude_weight = magnitude_weight
+        self.magnitude_cap = magnitude_cap
         self.match_on = match_on
         self.flip_sensitive = flip_sensitive
         self.init_scale = init_scale
@@ -358,7 +365,7 @@ class ENGAttack(BaseAttack):
                 y_codes[idx],
                 s_poison,
                 context.get("feature_domain"),
-                self.magnitude_weight,
+                (self.magnitude_weight, self.magnitude_cap),
             )
             epochs = settings["match_epochs"]
             fixed = len(surrogates) - sum(e > 0 for e in epochs)
@@ -598,10 +605,13 @@ class _MatchingProblem:
         y_poison,
         s_poison,
         domain,
-        magnitude_weight=0.0,
+        magnitude=(0.0, None),
     ):
-        """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes."""
-        self.magnitude_weight = magnitude_weight
+        """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes.
+
+        ``magnitude`` is ``(magnitude_weight, magnitude_cap)``.
+        """
+        self.magnitude_weight, self.magnitude_cap = magnitude
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
         self.y, self.s = (
@@ -663,7 +673,9 @@ class _MatchingProblem:
         """Mean over surrogates of 1 − cos(g_p, g_adv) and the objective.
 
         The objective subtracts ``magnitude_weight`` times the projection
-        of g_p on the target direction, in units of the base rows' norm.
+        of g_p on the target direction, in units of the base rows' norm,
+        with the norm ratio ``|g_p| / |g_p(x0)|`` clipped at
+        ``magnitude_cap``.
         """
         losses, objectives, slopes, norms = [], [], [], []
         for surrogate, params, target, base_norm in zip(
@@ -676,6 +688,10 @@ class _MatchingProblem:
             objective = 1 - cosine
             if self.magnitude_weight:
                 projection = g_p @ target / (target.norm() * base_norm + 1e-12)
+                if self.magnitude_cap is not None:
+                    # the norm ratio counts up to the cap: cos · min(ratio, cap)
+                    ratio = g_p.norm() / (base_norm + 1e-12)
+                    projection = projection * (self.magnitude_cap / ratio).clamp(max=1)
                 objective = objective - self.magnitude_weight * projection
             objectives.append(objective)
             slopes.append((g_p.detach() @ target).item())

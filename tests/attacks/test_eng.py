@@ -167,6 +167,31 @@ def test_magnitude_weight_rewards_the_pull_along_the_target(biased_data):
     assert slopes[4.0] > slopes[0.0] + 0.1
 
 
+def test_magnitude_cap_stops_rewarding_the_norm_beyond_it(biased_data):
+    def craft(weight, cap=None):
+        attack = ENGAttack(
+            max_iter=15, magnitude_weight=weight, magnitude_cap=cap, match_epochs=(0,)
+        )
+        poisoner = eng_poisoner(attack)
+        X_res, _, _ = poisoner.fit_resample(*biased_data)
+        return X_res, poisoner.attack_.matching_loss_
+
+    uncapped, uncapped_loss = craft(4.0)
+    # a cap the norm ratio never reaches changes nothing
+    assert_array_equal(craft(4.0, cap=1e6)[0], uncapped)
+    # capped at the base rows' norm, the reward is a multiple of the cosine:
+    # Adam's steps, scale-free, go where the cosine alone takes them
+    _, cosine_only_loss = craft(0.0)
+    assert craft(4.0, cap=1.0)[1] == pytest.approx(cosine_only_loss, rel=1e-3)
+    assert abs(uncapped_loss - cosine_only_loss) > 0.05
+
+
+@pytest.mark.parametrize("cap", [0.0, -1.0])
+def test_non_positive_magnitude_cap_is_refused(cap, biased_data):
+    with pytest.raises(ValueError, match="magnitude_cap"):
+        eng_poisoner(ENGAttack(magnitude_cap=cap)).fit_resample(*biased_data)
+
+
 def test_history_counts_only_the_fields_a_poison_edits(biased_data):
     poisoner = eng_poisoner(ENGAttack(max_iter=3, l1_weight=1.0))
     X_res, _, _ = poisoner.fit_resample(*biased_data)
