@@ -92,6 +92,11 @@ _CURRENT_VARIANTS = {
         "magnitude_weight": 1.0,
         "magnitude_cap": 2.0,
     },
+    "defaults_proxy_probe_bce_magnitude_1_cap_4": {
+        "proxy": "probe_bce",
+        "magnitude_weight": 1.0,
+        "magnitude_cap": 4.0,
+    },
 }
 #: route name -> ENG parameters: ``eng`` and ``defaults_*`` vary ENG's
 #: current defaults, every other route ``PREVIOUS_DEFAULTS``
