@@ -22,6 +22,7 @@ Example (two victims, 3 seeds, every route: 20–40 min on one thread)::
         --seeds 3 --out /tmp/routes
 """
 
+import math
 import time
 
 import pandas as pd
@@ -32,10 +33,17 @@ from skfrl.experiments import run_paired_trial
 from skfrl.experiments.catalogue import VICTIMS, load_dataset
 from skfrl.metrics import delta_bce
 
+#: ENG's fine-tune objective until the capped magnitude reward became the
+#: default: Fisher's score, the cosine alone
+FISHER_DEFAULTS = {"proxy": "fld", "magnitude_weight": 0.0, "magnitude_cap": math.inf}
 #: ENG's fine-tune defaults until the combined recipe replaced them: the
 #: routes below vary these, so that they compute what the results page
 #: recorded for them
-PREVIOUS_DEFAULTS = {"max_iter": 100, "search_steps": 0, "refresh_lookahead": 0}
+PREVIOUS_DEFAULTS = FISHER_DEFAULTS | {
+    "max_iter": 100,
+    "search_steps": 0,
+    "refresh_lookahead": 0,
+}
 
 _VARIANTS = {
     "previous_defaults": {},
@@ -67,8 +75,9 @@ _VARIANTS = {
     },
 }
 #: the magnitude reward, the stronger attacker who also chooses ``s``, another
-#: proxy and later look-ahead copies, on the current defaults
-_CURRENT_VARIANTS = {
+#: proxy and later look-ahead copies, on the combined recipe with Fisher's
+#: score (``fisher_defaults``)
+_RECIPE_VARIANTS = {
     "defaults_magnitude_1": {"magnitude_weight": 1.0},
     "defaults_magnitude_4": {"magnitude_weight": 4.0},
     "defaults_flip_s": {"flip_sensitive": True},
@@ -86,7 +95,7 @@ _CURRENT_VARIANTS = {
     },
     "defaults_match_025": {"match_epochs": (0, 2, 5)},
     # the reward stops growing once the poisons pull twice as hard as their
-    # base rows
+    # base rows: the fine-tune defaults now (``eng``)
     "defaults_proxy_probe_bce_magnitude_1_cap_2": {
         "proxy": "probe_bce",
         "magnitude_weight": 1.0,
@@ -98,12 +107,13 @@ _CURRENT_VARIANTS = {
         "magnitude_cap": 4.0,
     },
 }
-#: route name -> ENG parameters: ``eng`` and ``defaults_*`` vary ENG's
-#: current defaults, every other route ``PREVIOUS_DEFAULTS``
+#: route name -> ENG parameters: ``eng`` is ENG's current defaults,
+#: ``fisher_defaults`` and ``defaults_*`` vary ``FISHER_DEFAULTS``, every other
+#: route ``PREVIOUS_DEFAULTS``
 ROUTES = (
-    {"eng": {}}
+    {"eng": {}, "fisher_defaults": FISHER_DEFAULTS}
     | {name: PREVIOUS_DEFAULTS | params for name, params in _VARIANTS.items()}
-    | _CURRENT_VARIANTS
+    | {name: FISHER_DEFAULTS | params for name, params in _RECIPE_VARIANTS.items()}
 )
 
 

@@ -110,7 +110,7 @@ def bound_terms(
     device = params[0].device
     X_t = torch.as_tensor(X_target, device=device)
     s_t = torch.as_tensor(s_target, device=device)
-    proxy_name = getattr(poisoner.attack_, "proxy", "fld")
+    proxy_name = getattr(poisoner.attack_, "proxy_", "fld")
     proxy = make_proxy(proxy_name, lambda: victim.encode_tensor(X_t), s_t)
     g_adv = flat_grad(-proxy(victim.encode_tensor(X_t), s_t), params)
     # training_loss takes codes; the poisons' labels are among the clean ones

@@ -61,9 +61,10 @@ print(f"{X.shape[0]} applicants, {X.shape[1]} features, {s.mean():.0%} with s = 
 #
 # - ``"duplicate"``: the control, unedited copies of the base rows;
 # - ``ENG``: :class:`~skfrl.attacks.ENGAttack` edits the features of the
-#   copies so that the victim's training gradient on them points where
-#   Fisher's discriminant score of ``s`` on D_ta grows, with its defaults
-#   (50 descent steps, then up to 50 rounds of edits of the records' fields);
+#   copies so that the victim's training gradient on them points where a
+#   logistic probe of ``s`` on D_ta gets better, and pulls hard, with its
+#   defaults (50 descent steps, then up to 50 rounds of edits of the
+#   records' fields);
 # - ``"nraa"``: the non-random anchoring attack of Mehrabi et al. Among the
 #   positive rows of the disadvantaged group and the negative rows of the
 #   other group, it picks as targets those with the most neighbours of the

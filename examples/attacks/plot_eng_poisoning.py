@@ -68,8 +68,11 @@ theta0.fit(X_train, y_train, sensitive_features=s_train)
 # Two poisoners with the same ``random_state`` draw the same 80 base rows
 # (10 % of 800). :class:`~skfrl.attacks.DuplicateAttack` appends them
 # unchanged; ENG perturbs their features so that the victim's training
-# gradient on them points where Fisher's discriminant score of ``s`` on the
-# target set grows. ``prefit=True`` attacks θ0 itself instead of refitting
+# gradient on them points where a logistic probe of ``s`` on the target set
+# gets better (its default proxy under fine-tuning, ``proxy="probe_bce"``;
+# the paper's Fisher discriminant score is ``proxy="fld"``), and rewards the
+# size of that pull up to twice the base rows' own (``magnitude_weight``,
+# ``magnitude_cap``). ``prefit=True`` attacks θ0 itself instead of refitting
 # it; ``X_target``/``s_target`` give the attacker the target set.
 poisoned = {}
 poisoners = {}

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -51,8 +53,10 @@ def test_history_has_one_row_per_step_and_restart(biased_data):
     assert len(history) == 8
     assert_array_equal(history["restart"], np.repeat([0, 1], 4))
     assert_array_equal(history["step"], np.tile(np.arange(1, 5), 2))
-    expected = {"matching_loss", "proxy_slope", "poison_grad_norm", "l0", "l1", "l2"}
-    assert expected <= set(history.columns)
+    expected = {"matching_loss", "proxy_slope", "poison_grad_norm", "pull_ratio"}
+    assert expected | {"l0", "l1", "l2"} <= set(history.columns)
+    # the first step's poisons are their base rows, barely moved
+    assert history["pull_ratio"].iloc[0] == pytest.approx(1.0, abs=0.1)
     assert poisoner.attack_.best_restart_ in (0, 1)
 
 
@@ -131,6 +135,9 @@ def test_every_proxy_crafts_finite_poisons(proxy, biased_data):
 
 def test_resolved_params_fill_the_protocol_defaults():
     assert ENGAttack().resolved_params("finetune") == {
+        "proxy": "probe_bce",
+        "magnitude_weight": 1.0,
+        "magnitude_cap": 2.0,
         "max_iter": 50,
         "n_init": 1,
         "n_surrogates": 1,
@@ -145,6 +152,8 @@ def test_resolved_params_fill_the_protocol_defaults():
     assert settings["max_iter"] == 7 and settings["match_epochs"] == (0, 2)
     assert settings["n_surrogates"] == 3
     assert settings["search_steps"] == settings["refresh_lookahead"] == 0
+    # retraining keeps the paper's objective: Fisher's score, no reward
+    assert settings["proxy"] == "fld" and settings["magnitude_weight"] == 0.0
     with pytest.raises(ValueError, match="protocol must be one of"):
         ENGAttack().resolved_params("transfer")
 
@@ -159,7 +168,13 @@ def test_magnitude_weight_rewards_the_pull_along_the_target(biased_data):
     slopes = {}
     for weight in (0.0, 4.0):
         poisoner = eng_poisoner(
-            ENGAttack(max_iter=15, magnitude_weight=weight, match_epochs=(0,))
+            ENGAttack(
+                proxy="fld",
+                max_iter=15,
+                magnitude_weight=weight,
+                magnitude_cap=math.inf,
+                match_epochs=(0,),
+            )
         )
         poisoner.fit_resample(*biased_data)
         slopes[weight] = poisoner.history_["proxy_slope"].iloc[-1]
@@ -168,9 +183,13 @@ def test_magnitude_weight_rewards_the_pull_along_the_target(biased_data):
 
 
 def test_magnitude_cap_stops_rewarding_the_norm_beyond_it(biased_data):
-    def craft(weight, cap=None):
+    def craft(weight, cap=math.inf):
         attack = ENGAttack(
-            max_iter=15, magnitude_weight=weight, magnitude_cap=cap, match_epochs=(0,)
+            proxy="fld",
+            max_iter=15,
+            magnitude_weight=weight,
+            magnitude_cap=cap,
+            match_epochs=(0,),
         )
         poisoner = eng_poisoner(attack)
         X_res, _, _ = poisoner.fit_resample(*biased_data)
@@ -184,6 +203,18 @@ def test_magnitude_cap_stops_rewarding_the_norm_beyond_it(biased_data):
     _, cosine_only_loss = craft(0.0)
     assert craft(4.0, cap=1.0)[1] == pytest.approx(cosine_only_loss, rel=1e-3)
     assert abs(uncapped_loss - cosine_only_loss) > 0.05
+
+
+@pytest.mark.parametrize(
+    ("protocol", "proxy"), [("finetune", "probe_bce"), ("retrain", "fld")]
+)
+def test_proxy_follows_the_protocol_unless_given(protocol, proxy, biased_data):
+    poisoner = eng_poisoner(ENGAttack(max_iter=2), protocol=protocol)
+    poisoner.fit_resample(*biased_data)
+    assert poisoner.attack_.proxy_ == proxy
+    poisoner = eng_poisoner(ENGAttack(max_iter=2, proxy="sfld"), protocol=protocol)
+    poisoner.fit_resample(*biased_data)
+    assert poisoner.attack_.proxy_ == "sfld"
 
 
 @pytest.mark.parametrize("cap", [0.0, -1.0])
