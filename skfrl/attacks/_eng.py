@@ -147,7 +147,8 @@ class ENGAttack(BaseAttack):
         the record search took CFair's poisons on Adult to 60–80 times
         their base rows' norm at the cost of the cosine, and the reward
         cost CFair and CFair-EO what it gave AdvFRL; capped at 2, it keeps
-        CFair's effect (see the user guide's results).
+        CFair's effect, and a cap of 4 gave CFair more and AdvFRL less
+        (see the user guide's results).
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
