@@ -13,8 +13,10 @@ process:
   double backward of the descent, ``torch.autograd.grad`` called by
   ``_descend``), in training the look-ahead copies, before the descent and
   at every refresh (``_look_ahead``), in the record search after it
-  (``_search``, its matching included) and in projecting onto records
-  (``_MatchingProblem.nearest``).
+  (``_search``, its matching included), in projecting onto records
+  (``_MatchingProblem.nearest``) and in fitting the logistic probe of
+  ``proxy="probe_bce"`` on each matched network's ``Z`` of the target
+  set (``_probe_proxy``; once per look-ahead copy, at every refresh).
 
 The profiler adds a few per cent to every share. Writes
 ``craft_profile.csv`` to ``--out``.
@@ -45,6 +47,7 @@ SECTIONS = {
     "look_ahead": ("attacks/_eng.py", "_look_ahead"),
     "search": ("attacks/_eng.py", "_search"),
     "projection": ("attacks/_eng.py", "nearest"),
+    "probe_fit": ("nn/proxies.py", "_probe_proxy"),
 }
 
 
@@ -125,7 +128,14 @@ def main():
                 )
     frame = pd.DataFrame(rows)
     frame.to_csv(args.out / "craft_profile.csv", index=False)
-    shares = ["matching", "double_backward", "look_ahead", "search", "projection"]
+    shares = [
+        "matching",
+        "double_backward",
+        "look_ahead",
+        "search",
+        "projection",
+        "probe_fit",
+    ]
     table = frame[["victim", "ratio", "craft_over_theta0", *shares]].copy()
     table[shares] = table[shares].map(lambda v: f"{v:.0%}")
     print("\nShares of the crafting time (cProfile, one process, seed 0):")

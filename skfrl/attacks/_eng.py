@@ -406,13 +406,17 @@ class ENGAttack(BaseAttack):
                 extra = (records.cpu().numpy(), y[idx], groups[s_poison])
                 check_finite_poisons(extra[0], self)
                 ahead = self._look_ahead(victim, (X, y, groups[s]), extra, epochs)
-                new = surrogates[:fixed] + ahead
-                new_params = [self._parameters(sur) for sur in new]
-                new_targets = [
+                ahead_params = [self._parameters(sur) for sur in ahead]
+                # θ0 and the other seeds do not move: only the copies need targets
+                ahead_targets = [
                     self._target_gradient(sur, p, X_target, s_target)[0]
-                    for sur, p in zip(new, new_params, strict=True)
+                    for sur, p in zip(ahead, ahead_params, strict=True)
                 ]
-                problem.set_surrogates(new, new_params, new_targets)
+                problem.set_surrogates(
+                    surrogates[:fixed] + ahead,
+                    params[:fixed] + ahead_params,
+                    initial[2][:fixed] + ahead_targets,
+                )
 
             n_refresh = settings["refresh_lookahead"] if epochs[-1] > 0 else 0
             refresh_after = _evenly_spaced_steps(n_refresh, max_iter)
@@ -482,7 +486,8 @@ class ENGAttack(BaseAttack):
         for epoch in range(1, epochs[-1] + 1):
             ahead.partial_fit(X_more, y_more, sensitive_features=s_more)
             if epoch in epochs:
-                copies.append(copy.deepcopy(ahead))
+                # the last epoch's copy is the one trained on: nothing moves it
+                copies.append(ahead if epoch == epochs[-1] else copy.deepcopy(ahead))
         return copies
 
     def _parameters(self, surrogate):

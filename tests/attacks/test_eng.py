@@ -275,6 +275,29 @@ def test_refresh_retrains_the_lookahead_on_the_current_poisons(mixed_data, monke
     assert not np.array_equal(poisons[0], poisons[2])
 
 
+def test_refresh_fits_targets_on_the_new_lookahead_copies_only(
+    biased_data, monkeypatch
+):
+    import skfrl.attacks._eng as eng_module
+
+    encoded = []
+    original = eng_module.make_proxy
+
+    def spy(name, encode_clean, s):
+        encoded.append(encode_clean().detach().clone())
+        return original(name, encode_clean, s)
+
+    monkeypatch.setattr(eng_module, "make_proxy", spy)
+    attack = ENGAttack(max_iter=6, n_surrogates=2, refresh_lookahead=2)
+    eng_poisoner(attack).fit_resample(*biased_data)
+    # θ0, another seed and two look-ahead copies, then two copies per refresh;
+    # the fixed networks keep their probe and target
+    assert len(encoded) == 4 + 2 * 2
+    fixed_z = [z.numpy() for z in encoded[:2]]
+    for z in encoded[4:]:
+        assert not any(np.array_equal(z.numpy(), f) for f in fixed_z)
+
+
 def test_refresh_restarts_from_the_duplicates_lookahead(biased_data):
     def history(refresh):
         attack = ENGAttack(max_iter=6, n_init=2, refresh_lookahead=refresh)
