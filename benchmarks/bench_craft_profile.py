@@ -18,7 +18,9 @@ process:
   ``proxy="probe_bce"`` on each matched network's ``Z`` of the target
   set (``_probe_proxy``; once per look-ahead copy, at every refresh).
 
-The profiler adds a few per cent to every share. Writes
+The profiler adds a few per cent to every share and more to the
+Python-heavy training loops; ``--no-profile`` times the same runs without
+it and prints the ratios only. Writes
 ``craft_profile.csv`` to ``--out``.
 
 Example (one victim, two ratios: about 2 min on one thread)::
@@ -72,8 +74,8 @@ def _callers_time(stats, callee, caller):
     return 0.0
 
 
-def profile_craft(data, victim_name, ratio, seed=0):
-    """Return one row: θ0 seconds, crafting seconds and the shares."""
+def profile_craft(data, victim_name, ratio, seed=0, profile=True):
+    """Return one row: θ0 seconds, crafting seconds and (profiled) the shares."""
     X_tr, y_tr, s_tr, X_ta, _, s_ta = train_target_split(*data, seed=seed)
     victim = VICTIMS[victim_name].build().set_params(random_state=seed)
     start = time.perf_counter()
@@ -89,11 +91,11 @@ def profile_craft(data, victim_name, ratio, seed=0):
     )
     profiler = cProfile.Profile()
     start = time.perf_counter()
-    profiler.enable()
+    if profile:
+        profiler.enable()
     poisoner.fit_resample(X_tr, y_tr, s_tr, X_target=X_ta, s_target=s_ta)
     profiler.disable()
     craft_seconds = time.perf_counter() - start
-    stats = pstats.Stats(profiler)
     row = {
         "victim": victim_name,
         "ratio": ratio,
@@ -101,6 +103,9 @@ def profile_craft(data, victim_name, ratio, seed=0):
         "craft_seconds": craft_seconds,
         "craft_over_theta0": craft_seconds / theta0_seconds,
     }
+    if not profile:
+        return row
+    stats = pstats.Stats(profiler)
     for share, (suffix, function) in SECTIONS.items():
         row[share] = _cumulative(stats, suffix, function) / craft_seconds
     row["double_backward"] = _callers_time(stats, "grad", "_descend") / craft_seconds
@@ -112,6 +117,12 @@ def main():
     parser.add_argument("--victims", nargs="+", default=["cfair"], choices=VICTIMS)
     parser.add_argument("--ratios", nargs="+", type=float, default=[0.1, 0.15])
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument(
+        "--no-profile",
+        dest="profile",
+        action="store_false",
+        help="time without cProfile (which inflates the training loops): ratios only",
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/profile"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -120,7 +131,7 @@ def main():
     with limit_threads(args.threads):
         for victim in args.victims:
             for ratio in args.ratios:
-                rows.append(profile_craft(data, victim, ratio))
+                rows.append(profile_craft(data, victim, ratio, profile=args.profile))
                 print(
                     f"{victim} {ratio:.0%}: craft {rows[-1]['craft_over_theta0']:.2f}x "
                     "one training",
@@ -136,7 +147,12 @@ def main():
         "projection",
         "probe_fit",
     ]
-    table = frame[["victim", "ratio", "craft_over_theta0", *shares]].copy()
+    columns = ["victim", "ratio", "theta0_seconds", "craft_seconds"]
+    if not args.profile:
+        print("\nCrafting against one training (no profiler, one process, seed 0):")
+        print(frame[[*columns, "craft_over_theta0"]].round(2).to_string(index=False))
+        return
+    table = frame[[*columns, "craft_over_theta0", *shares]].copy()
     table[shares] = table[shares].map(lambda v: f"{v:.0%}")
     print("\nShares of the crafting time (cProfile, one process, seed 0):")
     print(table.round(2).to_string(index=False))
