@@ -136,8 +136,9 @@ class ENGAttack(BaseAttack):
         rows' own gradient norm (counted up to ``magnitude_cap``). 0 is the
         paper's cosine alone, which ignores ``|g_p|`` although its bound
         needs it large. None gives 1 under ``protocol="finetune"``, the
-        weight that makes AdvFRL leak on Adult with poisons that keep
-        ``s``, and 0 under ``"retrain"``.
+        weight with which AdvFRL leaked on Adult with poisons that keep
+        ``s`` (not reproduced on another machine; see the user guide's
+        results), and 0 under ``"retrain"``.
     magnitude_cap : float, default=None
         Largest norm ratio ``|g_p| / |g_p(x0)|`` the magnitude reward
         counts: beyond it the reward is ``β · cos · magnitude_cap``, a
