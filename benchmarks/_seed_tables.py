@@ -6,11 +6,12 @@ with the folder on ``sys.path``.
 """
 
 import argparse
+import json
 from pathlib import Path
 
 import pandas as pd
 
-from skfrl.utils import limit_threads
+from skfrl.utils import library_versions, limit_threads
 
 
 def trial_parser(doc, *, seeds, out):
@@ -40,8 +41,17 @@ def trial_parser(doc, *, seeds, out):
 
 
 def run_parsed(parser, run):
-    """Parse the command line and call ``run(args)`` under ``--threads`` threads."""
+    """Parse the command line and call ``run(args)`` under ``--threads`` threads.
+
+    Writes ``versions.json`` (:func:`skfrl.utils.library_versions`) to
+    ``--out`` first: the same seeds give the same numbers only with the
+    same libraries.
+    """
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "versions.json").write_text(
+        json.dumps(library_versions(), indent=2) + "\n"
+    )
     with limit_threads(args.threads):
         run(args)
 

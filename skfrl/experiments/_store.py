@@ -26,7 +26,6 @@ import hashlib
 import io
 import json
 import os
-import platform
 import socket
 import tempfile
 import warnings
@@ -35,6 +34,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+
+from ..utils import library_versions
 
 __all__ = ["load_results"]
 
@@ -228,24 +229,8 @@ SOURCE_FINGERPRINT = _source_fingerprint()
 
 
 def versions():
-    """Return the versions of Python and of the libraries results depend on."""
-    import numpy
-    import sklearn
-    import skorch
-    import torch
-
-    import skfrl
-
-    return {
-        "python": platform.python_version(),
-        "skfrl": skfrl.__version__,
-        "skfrl_source": SOURCE_FINGERPRINT,
-        "torch": torch.__version__,
-        "scikit-learn": sklearn.__version__,
-        "skorch": skorch.__version__,
-        "numpy": numpy.__version__,
-        "pandas": pd.__version__,
-    }
+    """Return :func:`~skfrl.utils.library_versions` and the source's fingerprint."""
+    return library_versions() | {"skfrl_source": SOURCE_FINGERPRINT}
 
 
 def write_meta(out, config):

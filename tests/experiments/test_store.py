@@ -197,3 +197,4 @@ def test_the_source_fingerprint_is_recorded_with_the_versions():
     assert len(SOURCE_FINGERPRINT) == 12
     int(SOURCE_FINGERPRINT, 16)  # hexadecimal
     assert versions()["skfrl_source"] == SOURCE_FINGERPRINT
+    assert {"scipy", "cpu", "numpy", "torch"} <= set(versions())
