@@ -1,8 +1,9 @@
 """What a result depends on besides skfrl's code: Python, the CPU, the libraries.
 
-The same seed gives the same numbers only with the same library versions
-(and possibly the same CPU): kernels that round differently make a trial
-compute other per-seed numbers. The runner and the benchmarks record these
+The same seed gives the same numbers only with the same kernels: another
+instruction set (MKL's and torch's kernels are chosen by the CPU) or other
+library versions round differently, and a trial turns that into other
+per-seed numbers. The runner and the benchmarks record these
 beside their results; ``show_versions`` prints them for a bug report.
 """
 
@@ -24,14 +25,28 @@ _LIBRARIES = (
 )
 
 
-def _cpu_model():
-    """Return the CPU's model name (``/proc/cpuinfo`` on Linux), or ''."""
+#: the instruction sets whose kernels (MKL's, torch's) round differently
+_SIMD_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_tile")
+
+
+def _cpuinfo_field(name):
+    """Return the first ``name`` field of ``/proc/cpuinfo`` (Linux), or None."""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.is_file():
         for line in cpuinfo.read_text(errors="replace").splitlines():
-            if line.startswith("model name"):
+            if line.split(":")[0].strip() == name:
                 return line.partition(":")[2].strip()
-    return platform.processor()
+    return None
+
+
+def _cpu():
+    """Return the CPU's model name and the SIMD flags of ``_SIMD_FLAGS`` it has."""
+    model = _cpuinfo_field("model name") or platform.processor()
+    flags = _cpuinfo_field("flags")
+    if flags is None:
+        return model, "unknown"
+    present = [flag for flag in _SIMD_FLAGS if flag in flags.split()]
+    return model, " ".join(present) or "none of " + " ".join(_SIMD_FLAGS)
 
 
 def _version(distribution):
@@ -47,7 +62,10 @@ def library_versions():
     Returns
     -------
     versions : dict of str to str
-        ``python``, ``platform``, ``cpu`` (the model name) and the installed
+        ``python``, ``platform``, ``cpu`` (the model name), ``cpu_flags``
+        (which of AVX2, AVX-512, AVX-512 BF16 and AMX it has),
+        ``torch_cpu_capability`` (the kernels torch dispatches to, e.g.
+        ``"AVX512"``; ``ATEN_CPU_CAPABILITY`` sets it) and the installed
         version of ``skfrl``, ``torch``, ``numpy``, ``scipy``,
         ``scikit-learn``, ``skorch``, ``pandas`` and ``fairlearn``
         (``"not installed"`` for a missing one).
@@ -56,14 +74,19 @@ def library_versions():
     --------
     >>> from skfrl.utils import library_versions
     >>> sorted(library_versions())[:3]
-    ['cpu', 'fairlearn', 'numpy']
+    ['cpu', 'cpu_flags', 'fairlearn']
     """
+    import torch
+
     from .. import __version__
 
+    model, flags = _cpu()
     versions = {
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "cpu": _cpu_model(),
+        "cpu": model,
+        "cpu_flags": flags,
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "skfrl": __version__,
     }
     versions.update({name: _version(name) for name in _LIBRARIES})

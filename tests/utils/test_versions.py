@@ -16,7 +16,7 @@ def test_library_versions_names_what_results_depend_on():
     assert versions["scipy"] == scipy.__version__
     assert versions["scikit-learn"] == sklearn.__version__
     assert versions["torch"] == torch.__version__
-    assert {"python", "platform", "cpu", "skorch", "pandas", "fairlearn"} <= set(
+    assert {"python", "platform", "cpu", "cpu_flags", "skorch", "pandas"} <= set(
         versions
     )
     assert all(isinstance(value, str) for value in versions.values())
@@ -40,3 +40,9 @@ def test_show_versions_prints_one_line_per_entry(capsys):
     versions = library_versions()
     for line, (name, version) in zip(lines, versions.items(), strict=True):
         assert line.startswith(f"{name}:") and line.endswith(version)
+
+
+def test_the_kernels_torch_dispatches_to_are_recorded():
+    versions = library_versions()
+    assert versions["torch_cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert versions["cpu_flags"]
