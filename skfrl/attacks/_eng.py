@@ -137,7 +137,7 @@ class ENGAttack(BaseAttack):
         paper's cosine alone, which ignores ``|g_p|`` although its bound
         needs it large. None gives 1 under ``protocol="finetune"``, the
         weight with which AdvFRL leaked on Adult with poisons that keep
-        ``s`` (not reproduced in a fresh install; see the user guide's
+        ``s`` (not reproduced on later machines; see the user guide's
         results), and 0 under ``"retrain"``.
     magnitude_cap : float, default=None
         Largest norm ratio ``|g_p| / |g_p(x0)|`` the magnitude reward
