@@ -107,11 +107,18 @@ _RECIPE_VARIANTS = {
         "magnitude_cap": 4.0,
     },
 }
-#: route name -> ENG parameters: ``eng`` is ENG's current defaults,
-#: ``fisher_defaults`` and ``defaults_*`` vary ``FISHER_DEFAULTS``, every other
-#: route ``PREVIOUS_DEFAULTS``
+#: the current defaults (``eng``) matched on the layer giving Z only, or
+#: averaged with one more surrogate of another seed (Witches' Brew)
+_ENG_VARIANTS = {
+    "eng_last_layer": {"match_on": "last_layer"},
+    "eng_surrogates_2": {"n_surrogates": 2},
+}
+#: route name -> ENG parameters: ``eng`` is ENG's current defaults and
+#: ``eng_*`` vary them, ``fisher_defaults`` and ``defaults_*`` vary
+#: ``FISHER_DEFAULTS``, every other route ``PREVIOUS_DEFAULTS``
 ROUTES = (
     {"eng": {}, "fisher_defaults": FISHER_DEFAULTS}
+    | _ENG_VARIANTS
     | {name: PREVIOUS_DEFAULTS | params for name, params in _VARIANTS.items()}
     | {name: FISHER_DEFAULTS | params for name, params in _RECIPE_VARIANTS.items()}
 )
