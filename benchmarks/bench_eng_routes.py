@@ -107,11 +107,15 @@ _RECIPE_VARIANTS = {
         "magnitude_cap": 4.0,
     },
 }
-#: the current defaults (``eng``) matched on the layer giving Z only, or
-#: averaged with one more surrogate of another seed (Witches' Brew)
+#: the current defaults (``eng``) matched on the layer giving Z only,
+#: averaged with one more surrogate of another seed (Witches' Brew), or
+#: with the unrolled objective (MetaPoison), its steps as the victim's or 10×
 _ENG_VARIANTS = {
     "eng_last_layer": {"match_on": "last_layer"},
     "eng_surrogates_2": {"n_surrogates": 2},
+    # MetaPoison: the proxy after replayed optimizer steps instead of matching
+    "eng_unrolled": {"objective": "unrolled"},
+    "eng_unrolled_lr_10": {"objective": "unrolled", "unroll_lr_scale": 10.0},
 }
 #: route name -> ENG parameters: ``eng`` is ENG's current defaults and
 #: ``eng_*`` vary them, ``fisher_defaults`` and ``defaults_*`` vary

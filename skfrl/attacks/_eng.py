@@ -31,7 +31,7 @@ import torch
 from sklearn.base import clone
 from tqdm.auto import tqdm
 
-from ..nn import flat_grad, make_proxy
+from ..nn import UnrolledTraining, flat_grad, make_proxy
 from ..utils import draw_seed, show_progress
 from ..utils._param_validation import Interval, StrOptions
 from ._base import BaseAttack, Poisons, check_finite_poisons, sample_base_indices
@@ -159,6 +159,27 @@ class ENGAttack(BaseAttack):
         uncapped reward of weight 4 (``proxy="fld", magnitude_weight=4,
         magnitude_cap=float("inf")``) it is the strongest setting measured
         against AdvFRL on Adult (see the user guide's results).
+    objective : {"matching", "unrolled"}, default="matching"
+        What the descent minimises: ``"matching"`` the gradient-matching
+        loss above; ``"unrolled"`` (MetaPoison, Huang et al. 2020) minus the
+        proxy on the target set after ``unroll_steps`` differentiable steps
+        of the victim's own optimizer (its state included) from each
+        matched point (in place of the matching loss and the magnitude
+        reward), on fixed clean mini-batches plus the poisons weighted by
+        their share of the poisoned set, so that the adversaries' and
+        fairness terms' answer to the poisons within those steps is part of
+        the objective. It is counted relative to unperturbed copies of the
+        base rows, in units of the proxy's change over the same steps with
+        them. Slower (3–6 trainings of crafting on Adult); meant for
+        fine-tuning; needs a victim trained by skfrl's networks (``net_``
+        with ``module_``, ``criterion_`` and an Adam, AdamW, Adadelta or
+        SGD ``optimizer_``). Its measured effect is in the user guide's
+        results.
+    unroll_steps : int, default=3
+        Optimizer steps replayed by ``objective="unrolled"``.
+    unroll_lr_scale : float, default=1.0
+        Multiplier of the victim's learning rate in the replayed steps
+        (``objective="unrolled"``): above 1, each step stands for several.
     init_scale : float, default=0.01
         Perturbations start uniform in ``[-init_scale, init_scale]``.
     refresh_lookahead : int, default=None
@@ -200,7 +221,9 @@ class ENGAttack(BaseAttack):
         learning rate),
         ``poison_grad_norm``, ``pull_ratio`` (``|g_p| / |g_p(x0)|``, the
         poisons' gradient norm over their base rows', which
-        ``magnitude_cap`` bounds), ``l0``, ``l1``, ``l2`` (mean per poison).
+        ``magnitude_cap`` bounds), ``l0``, ``l1``, ``l2`` (mean per poison);
+        with ``objective="unrolled"`` also ``unrolled_gain``, the proxy after
+        the replayed steps minus the same with the base rows.
     best_restart_ : int
         Index of the restart kept.
     matching_loss_ : float
@@ -262,6 +285,9 @@ class ENGAttack(BaseAttack):
         "magnitude_cap": [Interval(Real, 0, None, closed="right"), None],
         "match_on": [StrOptions({"encoder", "last_layer"})],
         "flip_sensitive": ["boolean"],
+        "objective": [StrOptions({"matching", "unrolled"})],
+        "unroll_steps": [Interval(Integral, 1, None, closed="left")],
+        "unroll_lr_scale": [Interval(Real, 0, None, closed="neither")],
         "init_scale": [Interval(Real, 0, None, closed="left")],
         "refresh_lookahead": [Interval(Integral, 0, None, closed="left"), None],
         "search_steps": [Interval(Integral, 0, None, closed="left"), None],
@@ -283,6 +309,9 @@ class ENGAttack(BaseAttack):
         magnitude_cap=None,
         match_on="encoder",
         flip_sensitive=False,
+        objective="matching",
+        unroll_steps=3,
+        unroll_lr_scale=1.0,
         init_scale=0.01,
         refresh_lookahead=None,
         search_steps=None,
@@ -300,6 +329,9 @@ class ENGAttack(BaseAttack):
         self.magnitude_cap = magnitude_cap
         self.match_on = match_on
         self.flip_sensitive = flip_sensitive
+        self.objective = objective
+        self.unroll_steps = unroll_steps
+        self.unroll_lr_scale = unroll_lr_scale
         self.init_scale = init_scale
         self.refresh_lookahead = refresh_lookahead
         self.search_steps = search_steps
@@ -388,6 +420,11 @@ class ENGAttack(BaseAttack):
             s_poison = 1 - s[idx] if self.flip_sensitive else s[idx]
             # training_loss takes codes: y's in the order of classes_ (np.unique)
             _, y_codes = np.unique(y, return_inverse=True)
+            unrolled = None
+            if self.objective == "unrolled":
+                unrolled = self._unrolled_objective(
+                    victim, (X, y_codes, s), n_poison, (X_target, s_target), rng
+                )
             problem = _MatchingProblem(
                 surrogates,
                 params,
@@ -397,6 +434,7 @@ class ENGAttack(BaseAttack):
                 s_poison,
                 context.get("feature_domain"),
                 (settings["magnitude_weight"], settings["magnitude_cap"]),
+                unrolled,
             )
             epochs = settings["match_epochs"]
             fixed = len(surrogates) - sum(e > 0 for e in epochs)
@@ -451,6 +489,43 @@ class ENGAttack(BaseAttack):
             self.proxy_clean_ = theta0[1]
         X_poison = (problem.x0 + delta).cpu().numpy()
         return Poisons(X_poison, y[idx].copy(), s_poison, idx)
+
+    def _unrolled_objective(self, victim, data, n_poison, target, rng):
+        """Return the :class:`_UnrolledObjective` of ``objective="unrolled"``.
+
+        ``data`` is the training set as ``(X, y codes, s codes)``; the
+        replayed steps take one fixed clean mini-batch each, of the victim's
+        ``batch_size`` (256 if it has none).
+        """
+        net = getattr(victim, "net_", None)
+        if not all(hasattr(net, a) for a in ("module_", "criterion_", "optimizer_")):
+            raise TypeError(
+                'objective="unrolled" replays the victim\'s training steps, so it '
+                "needs a victim trained by skfrl's networks (a fitted net_ with "
+                f"module_, criterion_ and optimizer_); {type(victim).__name__} "
+                'has none. Use objective="matching".'
+            )
+        X, y_codes, s_codes = data
+        batch_size = min(victim.get_params().get("batch_size", 256), len(X))
+        generator = torch.Generator().manual_seed(draw_seed(rng))
+        device = victim.encoder_parameters()[0].device
+        batches = []
+        for _ in range(self.unroll_steps):
+            rows = torch.randperm(len(X), generator=generator)[:batch_size].numpy()
+            batches.append(
+                tuple(
+                    torch.as_tensor(a[rows], device=device)
+                    for a in (X, y_codes.astype(np.int64), s_codes.astype(np.int64))
+                )
+            )
+        X_target, s_target = (torch.as_tensor(a, device=device) for a in target)
+        return _UnrolledObjective(
+            self.proxy_,
+            (X_target, s_target),
+            batches,
+            n_poison / (len(X) + n_poison),
+            self.unroll_lr_scale,
+        )
 
     @contextmanager
     def _progress_bar(self, context, total):
@@ -624,6 +699,11 @@ def _step_record(step, stats, delta, phase="descent"):
         "proxy_slope": stats["proxy_slope"],
         "poison_grad_norm": stats["poison_grad_norm"],
         "pull_ratio": stats["pull_ratio"],
+        **(
+            {"unrolled_gain": stats["unrolled_gain"]}
+            if "unrolled_gain" in stats
+            else {}
+        ),
         "l0": (delta != 0).sum(1).float().mean().item(),
         "l1": delta.abs().sum(1).mean().item(),
         "l2": delta.norm(dim=1).mean().item(),
@@ -643,12 +723,15 @@ class _MatchingProblem:
         s_poison,
         domain,
         magnitude=(0.0, math.inf),
+        unrolled=None,
     ):
         """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes.
 
-        ``magnitude`` is ``(magnitude_weight, magnitude_cap)``.
+        ``magnitude`` is ``(magnitude_weight, magnitude_cap)``; ``unrolled``
+        an :class:`_UnrolledObjective` that replaces the matching objective.
         """
         self.magnitude_weight, self.magnitude_cap = magnitude
+        self.unrolled = unrolled
         device = targets[0].device
         self.x0 = torch.as_tensor(X_base, device=device)
         self.y, self.s = (
@@ -684,6 +767,10 @@ class _MatchingProblem:
             flat_grad(sur.training_loss(self.x0, self.y, self.s), p).norm().item()
             for sur, p in zip(surrogates, params, strict=True)
         ]
+        if self.unrolled is not None:
+            self.replays = [
+                self.unrolled.replay(sur, self.x0, self.y, self.s) for sur in surrogates
+            ]
 
     def nearest(self, X_poison):
         """Return the nearest records of ``X_poison``, detached."""
@@ -713,11 +800,12 @@ class _MatchingProblem:
         ``magnitude_cap``.
         """
         losses, objectives, slopes, norms, ratios = [], [], [], [], []
+        unrolled = self.unrolled is not None
         for surrogate, params, target, base_norm in zip(
             self.surrogates, self.params, self.targets, self.base_norms, strict=True
         ):
             loss = surrogate.training_loss(X_poison, self.y, self.s)
-            g_p = flat_grad(loss, params, create_graph=True)
+            g_p = flat_grad(loss, params, create_graph=not unrolled)
             cosine = torch.nn.functional.cosine_similarity(g_p, target, dim=0)
             losses.append(1 - cosine)
             objective = 1 - cosine
@@ -732,10 +820,81 @@ class _MatchingProblem:
             slopes.append((g_p.detach() @ target).item())
             norms.append(g_p.detach().norm().item())
             ratios.append(norms[-1] / (base_norm + 1e-12))
-        return {
-            "matching_loss": torch.stack(losses).mean(),
+        stats = {
+            "matching_loss": torch.stack(losses).mean().detach(),
             "objective": torch.stack(objectives).mean(),
             "proxy_slope": float(np.mean(slopes)),
             "poison_grad_norm": float(np.mean(norms)),
             "pull_ratio": float(np.mean(ratios)),
         }
+        if unrolled:
+            gains, scaled = zip(
+                *(replay(X_poison) for replay in self.replays),
+                strict=True,
+            )
+            stats["objective"] = -torch.stack(scaled).mean()
+            stats["unrolled_gain"] = float(np.mean([g.item() for g in gains]))
+        return stats
+
+
+class _UnrolledObjective:
+    """MetaPoison's objective: the target proxy after replayed training steps.
+
+    Parameters
+    ----------
+    proxy : str
+        The proxy's name (:func:`~skfrl.nn.make_proxy`); a probe is fitted
+        at each matched point.
+    target : tuple of torch.Tensor
+        ``(X_target, s_target)``.
+    batches : list of tuple of torch.Tensor
+        One clean mini-batch ``(X, y codes, s codes)`` per replayed step.
+    poison_share : float
+        The poisons' share of the poisoned training set: each step's loss is
+        ``(1 - share) · L(batch) + share · L(poisons)``, the expected loss of
+        a mini-batch of the poisoned set.
+    lr_scale : float
+        Multiplier of the victim's learning rate in the replayed steps.
+    """
+
+    def __init__(self, proxy, target, batches, poison_share, lr_scale):
+        self.proxy, self.target, self.batches = proxy, target, batches
+        self.poison_share, self.lr_scale = poison_share, lr_scale
+
+    def replay(self, surrogate, x0, y, s):
+        """Return ``gain(X_poison) -> (gain, scaled gain)`` at ``surrogate``.
+
+        The poisons carry the label and group codes ``y`` and ``s``.
+
+        The gain is the proxy after the replayed steps with the poisons,
+        minus the same with their base rows ``x0``; the scaled gain divides
+        it by how far the steps with ``x0`` move the proxy.
+        """
+        net = surrogate.net_
+        training = UnrolledTraining(
+            net.module_, net.criterion_, net.optimizer_, lr_scale=self.lr_scale
+        )
+        X_t, s_t = self.target
+        proxy = make_proxy(self.proxy, lambda: surrogate.encode_tensor(X_t), s_t)
+
+        def after_steps(X_poison):
+            parts = [
+                [
+                    (X_b, y_b, s_b, 1 - self.poison_share),
+                    (X_poison, y, s, self.poison_share),
+                ]
+                for X_b, y_b, s_b in self.batches
+            ]
+            params = training.run(parts)
+            return proxy(training.encode(params, X_t), s_t)
+
+        with torch.no_grad():
+            start = proxy(surrogate.encode_tensor(X_t), s_t).item()
+        reference = after_steps(x0).item()
+        scale = abs(reference - start) + 1e-12
+
+        def gain(X_poison):
+            value = after_steps(X_poison) - reference
+            return value.detach(), value / scale
+
+        return gain

@@ -14,6 +14,7 @@ from .modules import MLP, GaussianEncoder, grad_reverse
 from .net import FRLNet, TensorBatchIterator
 from .privacy import private_gradients
 from .proxies import flat_grad, make_proxy
+from .unrolled import UnrolledTraining
 
 __all__ = [
     "AdversarialLoss",
@@ -24,6 +25,7 @@ __all__ = [
     "GaussianEncoder",
     "MLP",
     "TensorBatchIterator",
+    "UnrolledTraining",
     "balanced_class_weights",
     "euclidean_score",
     "flat_grad",

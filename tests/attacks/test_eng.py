@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
 from skfrl.models import CFair
@@ -323,3 +324,78 @@ def test_refresh_without_lookahead_copies_changes_nothing(biased_data):
 def test_negative_refresh_lookahead_is_refused(biased_data):
     with pytest.raises(ValueError, match="refresh_lookahead"):
         eng_poisoner(ENGAttack(refresh_lookahead=-1)).fit_resample(*biased_data)
+
+
+def test_unrolled_objective_raises_the_proxy_after_the_replayed_steps(mixed_data):
+    X, y, s, _, _ = mixed_data
+    poisoner = eng_poisoner(
+        ENGAttack(objective="unrolled", max_iter=10, search_steps=0, unroll_steps=2),
+        poison_ratio=0.1,
+    )
+    X_res, _, _ = poisoner.fit_resample(X, y, s)
+    assert np.isfinite(X_res.to_numpy()).all()
+    gains = poisoner.history_["unrolled_gain"]
+    # 0 at the base rows; the descent raises the proxy over them
+    assert abs(gains.iloc[0]) < abs(gains).max()
+    assert gains.iloc[-1] > 0
+
+
+def test_unrolled_objective_is_reproducible(biased_data):
+    def run():
+        attack = ENGAttack(objective="unrolled", max_iter=3, unroll_lr_scale=5)
+        return eng_poisoner(attack).fit_resample(*biased_data)[0]
+
+    assert_array_equal(run(), run())
+
+
+def test_unrolled_objective_leaves_matching_untouched(biased_data):
+    matching = eng_poisoner(ENGAttack(max_iter=3)).fit(*biased_data)
+    assert "unrolled_gain" not in matching.history_.columns
+
+
+class WrappedCFair(TransformerMixin, BaseEstimator):
+    """A differentiable victim without skfrl's network, as a user's own may be."""
+
+    def fit(self, X, y, *, sensitive_features):
+        self.inner_ = eng_poisoner(None).estimator.fit(
+            X, y, sensitive_features=sensitive_features
+        )
+        return self
+
+    def partial_fit(self, X, y, *, sensitive_features):
+        self.inner_.partial_fit(X, y, sensitive_features=sensitive_features)
+        return self
+
+    def transform(self, X):
+        return self.inner_.transform(X)
+
+    def encoder_parameters(self):
+        return self.inner_.encoder_parameters()
+
+    def encode_tensor(self, X):
+        return self.inner_.encode_tensor(X)
+
+    def training_loss(self, X, y, s):
+        return self.inner_.training_loss(X, y, s)
+
+
+def test_unrolled_objective_needs_skfrls_network(biased_data):
+    attack = ENGAttack(objective="unrolled", max_iter=1)
+    poisoner = FairRepresentationPoisoner(WrappedCFair(), attack=attack)
+    with pytest.raises(TypeError, match='objective="matching"'):
+        poisoner.fit_resample(*biased_data)
+    wrapped = FairRepresentationPoisoner(WrappedCFair(), attack=ENGAttack(max_iter=1))
+    wrapped.fit_resample(*biased_data)  # matching needs the protocol only
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"unroll_steps": 0}, "unroll_steps"),
+        ({"unroll_lr_scale": 0.0}, "unroll_lr_scale"),
+    ],
+)
+def test_bad_unroll_settings_are_refused(params, message, biased_data):
+    poisoner = eng_poisoner(ENGAttack(objective="unrolled", max_iter=1, **params))
+    with pytest.raises(ValueError, match=message):
+        poisoner.fit_resample(*biased_data)
