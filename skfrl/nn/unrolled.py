@@ -9,6 +9,8 @@ it is.
 """
 
 import math
+from contextlib import contextmanager
+from numbers import Real
 
 import torch
 from torch import nn
@@ -66,6 +68,8 @@ class UnrolledTraining:
     """
 
     def __init__(self, module, criterion, optimizer, *, lr_scale=1.0):
+        if not (isinstance(lr_scale, Real) and 0 < lr_scale < math.inf):
+            raise ValueError(f"lr_scale must be a positive float; got {lr_scale!r}.")
         if len(optimizer.param_groups) != 1:
             raise ValueError(
                 "optimizer must have one parameter group to be replayed; got "
@@ -203,15 +207,12 @@ def _start_state(kind, state):
     }
 
 
-class _eval_mode:
-    """Put a module in eval mode for a block, then restore its mode."""
-
-    def __init__(self, module):
-        self.module = module
-
-    def __enter__(self):
-        self.was_training = self.module.training
-        self.module.eval()
-
-    def __exit__(self, *exc):
-        self.module.train(self.was_training)
+@contextmanager
+def _eval_mode(module):
+    """Put ``module`` in eval mode for a block, then restore its mode."""
+    was_training = module.training
+    module.eval()
+    try:
+        yield
+    finally:
+        module.train(was_training)

@@ -122,3 +122,10 @@ def test_optimizers_that_cannot_be_replayed_are_refused(
         UnrolledTraining(
             net.module_, net.criterion_, optimizer(list(net.module_.parameters()))
         )
+
+
+@pytest.mark.parametrize("lr_scale", [0.0, -1.0, float("inf"), "2"])
+def test_bad_lr_scale_is_refused(lr_scale, biased_data):
+    net = fitted(AdvFRL, biased_data).net_
+    with pytest.raises(ValueError, match="lr_scale"):
+        UnrolledTraining(net.module_, net.criterion_, net.optimizer_, lr_scale=lr_scale)
