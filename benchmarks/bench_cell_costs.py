@@ -12,6 +12,9 @@ one run, on one thread:
   one matching point) against each victim fitted on Adult, with 5 % and 15 %
   poisons; the fitted overhead and seconds per poison on CFair, and each
   victim's factor relative to CFair;
+- ``unrolled``: what one replayed optimizer step of ``objective="unrolled"``
+  adds to an ENG step (three replayed steps against the matching step of
+  the same victim and ratio), its overhead and seconds per poison on CFair;
 - ``cells``: whole cells of the runner (``run_cell``, 10 epochs of
   fine-tuning, the default and the hgb probe, duplicates and ENG), their
   measured seconds, the estimate and the ratio measured / estimated.
@@ -19,7 +22,7 @@ one run, on one thread:
 Example::
 
     python benchmarks/bench_cell_costs.py --data-home /work/shared/data \\
-        --parts epochs eng cells --out bench_out
+        --parts epochs eng unrolled cells --out bench_out
 """
 
 import argparse
@@ -91,13 +94,13 @@ def measure_epochs(repeats):
     return pd.DataFrame(rows)
 
 
-def measure_eng(steps, victims):
+def measure_eng(steps, victims, **params):
     """Seconds of ENG against victims fitted on Adult: per step, and fixed.
 
     Each victim and ratio crafts with ``steps`` and ``3 * steps`` matching
     steps at θ0 only (one matching point); the difference gives the seconds
     per step, the rest the fixed cost (the feature domain, the target
-    gradient, the copies).
+    gradient, the copies). ``params`` are further ``ENGAttack`` parameters.
     """
     X, y, s, X_ta, s_ta = _split("adult")
     rows = []
@@ -110,7 +113,7 @@ def measure_eng(steps, victims):
                 poisoner = FairRepresentationPoisoner(
                     model,
                     attack=ENGAttack(
-                        max_iter=n_steps, match_epochs=(0,), search_steps=0
+                        max_iter=n_steps, match_epochs=(0,), search_steps=0, **params
                     ),
                     poison_ratio=ratio,
                     prefit=True,
@@ -139,6 +142,21 @@ def measure_eng(steps, victims):
         f"fixed {df.fixed_s.median():.2f} s (median)"
     )
     return df
+
+
+def measure_unrolled(steps, victims, matching, unroll_steps=3):
+    """Seconds one replayed step of ``objective="unrolled"`` adds to a step.
+
+    ``matching`` is :func:`measure_eng`'s frame for the same victims; the
+    unrolled step's excess over it is divided by ``unroll_steps``.
+    """
+    df = measure_eng(steps, victims, objective="unrolled", unroll_steps=unroll_steps)
+    df = df.merge(matching, on=["victim", "n_poison"], suffixes=("", "_matching"))
+    df["replay_s"] = (df.step_s - df.step_s_matching) / unroll_steps
+    cfair = df[df.victim == "cfair"]
+    overhead, per_poison = _fit_line(cfair.n_poison, cfair.replay_s)
+    print(f"replayed step on CFair: {overhead:.4f} s + {per_poison:.2e} s per poison")
+    return df[["victim", "n_poison", "step_s", "step_s_matching", "replay_s"]]
 
 
 def measure_cells(cells, out):
@@ -181,8 +199,8 @@ def main():
     parser.add_argument(
         "--parts",
         nargs="+",
-        default=["epochs", "eng", "cells"],
-        choices=["epochs", "eng", "cells"],
+        default=["epochs", "eng", "unrolled", "cells"],
+        choices=["epochs", "eng", "unrolled", "cells"],
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--eng-steps", type=int, default=10)
@@ -207,9 +225,15 @@ def main():
         if "epochs" in args.parts:
             results["epochs"] = measure_epochs(args.repeats)
             print(results["epochs"].round(6).to_string(index=False), flush=True)
-        if "eng" in args.parts:
-            results["eng"] = measure_eng(args.eng_steps, list(VICTIMS)[:5])
+        victims = list(VICTIMS)[:5]
+        if "eng" in args.parts or "unrolled" in args.parts:
+            results["eng"] = measure_eng(args.eng_steps, victims)
             print(results["eng"].round(5).to_string(index=False), flush=True)
+        if "unrolled" in args.parts:
+            results["unrolled"] = measure_unrolled(
+                args.eng_steps, victims, results["eng"]
+            )
+            print(results["unrolled"].round(5).to_string(index=False), flush=True)
         if "cells" in args.parts:
             results["cells"] = measure_cells(cells, args.out or Path("bench_out"))
             print(results["cells"].round(2).to_string(index=False), flush=True)

@@ -109,13 +109,19 @@ _RECIPE_VARIANTS = {
 }
 #: the current defaults (``eng``) matched on the layer giving Z only,
 #: averaged with one more surrogate of another seed (Witches' Brew), or
-#: with the unrolled objective (MetaPoison), its steps as the victim's or 10×
+#: with the unrolled objective (MetaPoison), its steps as the victim's or 10×,
+#: six steps instead of three, or with the second surrogate; or matched at
+#: samples of a stochastic encoder's z
 _ENG_VARIANTS = {
     "eng_last_layer": {"match_on": "last_layer"},
     "eng_surrogates_2": {"n_surrogates": 2},
     # MetaPoison: the proxy after replayed optimizer steps instead of matching
     "eng_unrolled": {"objective": "unrolled"},
     "eng_unrolled_lr_10": {"objective": "unrolled", "unroll_lr_scale": 10.0},
+    "eng_unrolled_6": {"objective": "unrolled", "unroll_steps": 6},
+    "eng_unrolled_surrogates_2": {"objective": "unrolled", "n_surrogates": 2},
+    # ICVAE: the poisons' gradient over four samples of z, not at the mean
+    "eng_samples_4": {"match_samples": 4},
 }
 #: route name -> ENG parameters: ``eng`` is ENG's current defaults and
 #: ``eng_*`` vary them, ``fisher_defaults`` and ``defaults_*`` vary

@@ -51,7 +51,10 @@ class DifferentiableEncoder(Protocol):
         (``classes_``), ``s`` the index of each group in the sorted groups
         (``sensitive_groups_``; 0/1 for a binary attribute), either as
         arrays or as long tensors. A victim that already trains on 0/1
-        labels receives what it trained on.
+        labels receives what it trained on. A stochastic encoder may also
+        take ``noise``, the standard normal draws of a reparameterised
+        sample of ``z`` (shape ``(n_samples, n_components)``), to compute
+        the loss at that sample (``ENGAttack(match_samples=...)`` needs it).
 
     The fine-tuning threat model additionally calls
     ``partial_fit(X, y, sensitive_features=s)``, one more epoch from the

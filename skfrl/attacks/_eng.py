@@ -153,6 +153,16 @@ class ENGAttack(BaseAttack):
     match_on : {"encoder", "last_layer"}, default="encoder"
         Parameters whose gradients are matched: all encoder parameters, or
         only the last two tensors (weight and bias of the layer giving Z).
+    match_samples : int, default=None
+        Stochastic encoders (ICVAE) only: the poisons' gradient is the mean
+        over this many reparameterised samples of ``z``, as training takes
+        it, instead of the gradient at the posterior mean (None). The
+        standard normal draws are fixed for the whole craft (drawn from the
+        attack's ``random_state``), so the objective stays deterministic;
+        each sample costs one more loss evaluation per matched network and
+        step. Needs a victim whose ``training_loss`` takes ``noise``
+        (:class:`~skfrl.base.DifferentiableEncoder`). Its measured effect
+        is in the user guide's results.
     flip_sensitive : bool, default=False
         Give poisons the opposite group of their base row (the paper keeps
         it; flipping is a stronger attacker). With Fisher's score and an
@@ -284,6 +294,7 @@ class ENGAttack(BaseAttack):
         "magnitude_weight": [Interval(Real, 0, None, closed="left"), None],
         "magnitude_cap": [Interval(Real, 0, None, closed="right"), None],
         "match_on": [StrOptions({"encoder", "last_layer"})],
+        "match_samples": [Interval(Integral, 1, None, closed="left"), None],
         "flip_sensitive": ["boolean"],
         "objective": [StrOptions({"matching", "unrolled"})],
         "unroll_steps": [Interval(Integral, 1, None, closed="left")],
@@ -308,6 +319,7 @@ class ENGAttack(BaseAttack):
         magnitude_weight=None,
         magnitude_cap=None,
         match_on="encoder",
+        match_samples=None,
         flip_sensitive=False,
         objective="matching",
         unroll_steps=3,
@@ -328,6 +340,7 @@ class ENGAttack(BaseAttack):
         self.magnitude_weight = magnitude_weight
         self.magnitude_cap = magnitude_cap
         self.match_on = match_on
+        self.match_samples = match_samples
         self.flip_sensitive = flip_sensitive
         self.objective = objective
         self.unroll_steps = unroll_steps
@@ -435,6 +448,7 @@ class ENGAttack(BaseAttack):
                 context.get("feature_domain"),
                 (settings["magnitude_weight"], settings["magnitude_cap"]),
                 unrolled,
+                self._sample_noise(victim, X[idx], y_codes[idx], s_poison, rng),
             )
             epochs = settings["match_epochs"]
             fixed = len(surrogates) - sum(e > 0 for e in epochs)
@@ -526,6 +540,31 @@ class ENGAttack(BaseAttack):
             n_poison / (len(X) + n_poison),
             self.unroll_lr_scale,
         )
+
+    def _sample_noise(self, victim, X_base, y_codes, s_codes, rng):
+        """Return the ``match_samples`` fixed standard normal draws, or None.
+
+        Shape ``(match_samples, n_poison, n_components)``; a victim whose
+        ``training_loss`` takes no ``noise`` raises a ``TypeError``.
+        """
+        if self.match_samples is None:
+            return None
+        X_one = torch.as_tensor(X_base[:1])
+        n_components = victim.encode_tensor(X_one).shape[1]
+        generator = torch.Generator().manual_seed(draw_seed(rng))
+        noise = torch.randn(
+            (self.match_samples, len(X_base), n_components), generator=generator
+        ).to(victim.encoder_parameters()[0].device)
+        try:
+            victim.training_loss(X_one, y_codes[:1], s_codes[:1], noise=noise[0, :1])
+        except TypeError as error:
+            raise TypeError(
+                "match_samples averages the poisons' gradient over samples of a "
+                "stochastic encoder's z, so it needs a victim whose training_loss "
+                f"takes noise; {type(victim).__name__}'s does not ({error}). "
+                "Leave match_samples=None."
+            ) from error
+        return noise
 
     @contextmanager
     def _progress_bar(self, context, total):
@@ -724,12 +763,16 @@ class _MatchingProblem:
         domain,
         magnitude=(0.0, math.inf),
         unrolled=None,
+        noise=None,
     ):
         """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes.
 
         ``magnitude`` is ``(magnitude_weight, magnitude_cap)``; ``unrolled``
-        an :class:`_UnrolledObjective` that replaces the matching objective.
+        an :class:`_UnrolledObjective` that replaces the matching objective;
+        ``noise`` the draws the poisons' loss is averaged over (see
+        :meth:`poison_loss`), or None for the posterior mean.
         """
+        self.noise = noise
         self.magnitude_weight, self.magnitude_cap = magnitude
         self.unrolled = unrolled
         device = targets[0].device
@@ -764,13 +807,24 @@ class _MatchingProblem:
         self.surrogates, self.params, self.targets = surrogates, params, targets
         # the base rows' own gradient norm: the unit of the magnitude reward
         self.base_norms = [
-            flat_grad(sur.training_loss(self.x0, self.y, self.s), p).norm().item()
+            flat_grad(self.poison_loss(sur, self.x0), p).norm().item()
             for sur, p in zip(surrogates, params, strict=True)
         ]
         if self.unrolled is not None:
             self.replays = [
                 self.unrolled.replay(sur, self.x0, self.y, self.s) for sur in surrogates
             ]
+
+    def poison_loss(self, surrogate, X_poison):
+        """Return the surrogate's loss on the poisons, over ``noise`` if any."""
+        if self.noise is None:
+            return surrogate.training_loss(X_poison, self.y, self.s)
+        return torch.stack(
+            [
+                surrogate.training_loss(X_poison, self.y, self.s, noise=noise)
+                for noise in self.noise
+            ]
+        ).mean()
 
     def nearest(self, X_poison):
         """Return the nearest records of ``X_poison``, detached."""
@@ -804,7 +858,7 @@ class _MatchingProblem:
         for surrogate, params, target, base_norm in zip(
             self.surrogates, self.params, self.targets, self.base_norms, strict=True
         ):
-            loss = surrogate.training_loss(X_poison, self.y, self.s)
+            loss = self.poison_loss(surrogate, X_poison)
             g_p = flat_grad(loss, params, create_graph=not unrolled)
             cosine = torch.nn.functional.cosine_similarity(g_p, target, dim=0)
             losses.append(1 - cosine)

@@ -208,17 +208,23 @@ CONDITION_SECONDS = 0.4
 # what a craft costs besides its steps (feature domain, target gradient)
 _ENG_STEP_SECONDS = (0.0, 8e-6)
 _ENG_FIXED_SECONDS = 0.25
+# what one replayed optimizer step of objective="unrolled" adds to a step on
+# CFair: overhead (the target set's encoding) and seconds per poison
+_UNROLL_STEP_SECONDS = (0.01, 1e-5)
 
 
 def _eng_craft_seconds(
     attack, protocol, victim_entry, max_epochs, n_train, n_poison, records
 ):
-    """Estimate ENG's matching steps, its surrogates and its look-ahead copies."""
+    """Estimate ENG's steps (replays included), surrogates and look-ahead copies."""
     settings = attack.resolved_params(protocol)
     epochs = settings["match_epochs"]
     # every step matches on θ0 or its look-ahead copies, and on the other seeds
     n_models = len(epochs) + settings["n_surrogates"] - 1
     step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison
+    if attack.objective == "unrolled":
+        replay = _UNROLL_STEP_SECONDS[0] + _UNROLL_STEP_SECONDS[1] * n_poison
+        step += attack.unroll_steps * replay
     # a round of the record search costs about one step; it often stops early;
     # in the box there are no records to search
     n_steps = settings["max_iter"] + (settings["search_steps"] if records else 0)

@@ -75,6 +75,8 @@ class BaseTorchRepresentation(
     _requires_y = True
     #: Whether the model has fairness terms that need ``sensitive_features``.
     _uses_sensitive_features = True
+    #: Whether the encoder samples ``z`` in training (``training_loss`` takes noise).
+    _stochastic_encoder = False
 
     # -- what subclasses provide ------------------------------------------------
     @abstractmethod
@@ -418,13 +420,14 @@ class BaseTorchRepresentation(
         check_is_fitted(self, "net_")
         return self.net_.module_.encode(self._to_tensor(X))
 
-    def training_loss(self, X, y, s):
+    def training_loss(self, X, y, s, *, noise=None):
         """Return the scalar training loss of the victim on ``(X, y, s)``.
 
         Computed by the same module and criterion as ``fit``, with the loss
         weights of the last ``fit``/``partial_fit`` call. Stochastic encoders
-        (ICVAE) use their posterior mean instead of a sample, so the loss is
-        deterministic and no random state is consumed.
+        (ICVAE) use their posterior mean instead of a sample, or the sample
+        given by ``noise``, so the loss is deterministic and no random state
+        is consumed.
 
         Parameters
         ----------
@@ -436,13 +439,39 @@ class BaseTorchRepresentation(
         s : torch.Tensor or array-like of int of shape (n_samples,), or None
             Sensitive group codes: the index of each group in
             ``sensitive_groups_`` (0/1 for a binary attribute).
+        noise : torch.Tensor or array-like of shape (n_samples, n_components), \
+                default=None
+            Stochastic encoders only: the standard normal draws of the
+            reparameterised sample ``z = mean + σ · noise`` the loss is
+            computed at; None: at the posterior mean.
 
         Returns
         -------
         loss : torch.Tensor
             A scalar, differentiable with respect to ``X`` and the parameters.
+
+        Raises
+        ------
+        TypeError
+            If ``noise`` is given to a model whose encoder is deterministic.
+        ValueError
+            If ``noise`` does not have one row of ``n_components`` per sample.
         """
         check_is_fitted(self, "net_")
+        extra = {}
+        if noise is not None:
+            if not self._stochastic_encoder:
+                raise TypeError(
+                    f"noise applies to stochastic encoders (ICVAE); "
+                    f"{type(self).__name__}'s encoder is deterministic."
+                )
+            extra["noise"] = self._to_tensor(noise)
+            if extra["noise"].shape != (len(X), self.n_components):
+                raise ValueError(
+                    f"noise must have shape (n_samples, n_components) = "
+                    f"({len(X)}, {self.n_components}); got "
+                    f"{tuple(extra['noise'].shape)}."
+                )
         s_t = None
         if s is not None and self.sensitive_groups_ is not None:
             s_t = self._codes_tensor(s, len(self.sensitive_groups_), "s")
@@ -453,7 +482,7 @@ class BaseTorchRepresentation(
         was_training = module.training
         module.eval()  # stochastic encoders use their posterior mean: no RNG draw
         try:
-            y_pred = module(self._to_tensor(X), s_t)
+            y_pred = module(self._to_tensor(X), s_t, **extra)
         finally:
             module.train(was_training)
         return self.net_.criterion_(y_pred, y_t, s_t)

@@ -146,6 +146,8 @@ class ICVAE(BaseTorchRepresentation):
         self.verbose = verbose
         self.random_state = random_state
 
+    _stochastic_encoder = True
+
     @property
     def _requires_y(self):
         return self.supervised

@@ -91,7 +91,8 @@ class ConditionalVAENet(nn.Module):
     """Gaussian encoder q(z|x), decoder p(x|z, s) and an optional task head.
 
     In training mode ``z`` is a reparameterised sample drawn from a private
-    generator (seeded by ``seed``), otherwise the posterior mean.
+    generator (seeded by ``seed``), otherwise the posterior mean; ``forward``
+    also takes the sample's standard normal draws.
 
     Parameters
     ----------
@@ -153,12 +154,23 @@ class ConditionalVAENet(nn.Module):
         """Return the task head's logits from the outputs of ``forward``."""
         return outputs[4]
 
-    def forward(self, X: torch.Tensor, s: torch.Tensor | None = None):
-        """Return ``(X, reconstruction, mean, log_var, task_logits)``."""
+    def forward(
+        self,
+        X: torch.Tensor,
+        s: torch.Tensor | None = None,
+        noise: torch.Tensor | None = None,
+    ):
+        """Return ``(X, reconstruction, mean, log_var, task_logits)``.
+
+        ``z`` is ``mean + σ · noise`` if ``noise`` (standard normal draws of
+        shape (batch, n_components)) is given, whatever the mode.
+        """
         mean, log_var = self.encoder(X)
         Z = mean
-        if self.training:
-            Z = mean + torch.exp(0.5 * log_var) * self._noise_like(mean)
+        if noise is None and self.training:
+            noise = self._noise_like(mean)
+        if noise is not None:
+            Z = mean + torch.exp(0.5 * log_var) * noise
         s_column = (
             torch.zeros_like(Z[:, :1]) if s is None else s.to(Z.dtype).unsqueeze(1)
         )

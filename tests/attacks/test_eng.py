@@ -6,7 +6,7 @@ from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from skfrl.attacks import ENGAttack, FairRepresentationPoisoner
-from skfrl.models import CFair
+from skfrl.models import ICVAE, CFair
 from skfrl.utils import FeatureDomain
 
 
@@ -399,3 +399,48 @@ def test_bad_unroll_settings_are_refused(params, message, biased_data):
     poisoner = eng_poisoner(ENGAttack(objective="unrolled", max_iter=1, **params))
     with pytest.raises(ValueError, match=message):
         poisoner.fit_resample(*biased_data)
+
+
+def _icvae_poisoner(attack):
+    victim = ICVAE(n_components=3, hidden_layer_sizes=(8,), max_epochs=1)
+    return FairRepresentationPoisoner(
+        victim.set_params(random_state=0), attack=attack, random_state=0
+    )
+
+
+def test_match_samples_averages_the_poisons_loss_over_fixed_samples(
+    biased_data, monkeypatch
+):
+    def run(match_samples):
+        attack = ENGAttack(max_iter=3, match_samples=match_samples)
+        return _icvae_poisoner(attack).fit_resample(*biased_data)[0]
+
+    calls = []
+    original = ICVAE.training_loss
+
+    def counting(self, X, y, s, *, noise=None):
+        calls.append(None if noise is None else noise.shape)
+        return original(self, X, y, s, noise=noise)
+
+    monkeypatch.setattr(ICVAE, "training_loss", counting)
+    sampled = run(2)
+    n_poison = len(sampled) - len(biased_data[0])
+    # the poisons' loss at each sample (and one row checking the victim)
+    shapes = {tuple(shape) for shape in calls if shape is not None}
+    assert shapes == {(n_poison, 3), (1, 3)}
+    assert calls.count(None) == 0  # no loss at the posterior mean
+    assert_array_equal(sampled, run(2))
+    assert not np.array_equal(sampled, run(None))
+
+
+def test_match_samples_needs_a_stochastic_encoder(biased_data):
+    for victim in (eng_poisoner(None).estimator, WrappedCFair()):
+        attack = ENGAttack(max_iter=1, match_samples=2)
+        poisoner = FairRepresentationPoisoner(victim, attack=attack)
+        with pytest.raises(TypeError, match="match_samples"):
+            poisoner.fit_resample(*biased_data)
+
+
+def test_non_positive_match_samples_is_refused(biased_data):
+    with pytest.raises(ValueError, match="match_samples"):
+        _icvae_poisoner(ENGAttack(match_samples=0)).fit_resample(*biased_data)

@@ -95,3 +95,18 @@ def test_costs_make_bigger_data_and_more_probes_slower(tiny_config):
 def test_entries_are_immutable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         VICTIMS["cfair"].craft_factor = 2.0
+
+
+def test_unrolled_objective_costs_more_with_more_replayed_steps(tiny_config):
+    def estimate(**eng):
+        params = {"attack_params": {"eng": {"max_iter": 2, **eng}}}
+        (cell,) = expand_grid(
+            check_config(tiny_config(**params, poison_ratios=[0.1], seeds=1))
+        )
+        return estimate_cell_seconds(cell)
+
+    matching = estimate()
+    assert estimate(objective="unrolled") > matching
+    assert estimate(objective="unrolled", unroll_steps=6) > estimate(
+        objective="unrolled"
+    )

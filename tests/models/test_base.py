@@ -471,3 +471,11 @@ def test_labels_of_mixed_types_are_named(biased_data):
     y = np.array([0, "a"] * (len(X) // 2), dtype=object)
     with pytest.raises(ValueError, match="y must hold class labels of one type"):
         MODELS["cfair"]().fit(X, y, sensitive_features=s)
+
+
+def test_deterministic_encoders_refuse_noise(biased_data):
+    X, y, s = biased_data
+    model = CFair(max_epochs=1, hidden_layer_sizes=(8,), n_components=4)
+    model.fit(X, y, sensitive_features=s)
+    with pytest.raises(TypeError, match="CFair's encoder is deterministic"):
+        model.training_loss(X[:4], y[:4], s[:4], noise=np.zeros((4, 4)))

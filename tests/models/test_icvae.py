@@ -109,3 +109,36 @@ def test_unknown_representation_is_rejected(biased_data):
     X, y, s = biased_data
     with pytest.raises(ValueError, match="representation"):
         ICVAE(representation="median", max_epochs=1).fit(X, y, sensitive_features=s)
+
+
+def _fitted_icvae(biased_data):
+    X, y, s = biased_data
+    model = ICVAE(n_components=3, hidden_layer_sizes=(8,), max_epochs=1)
+    return model.set_params(random_state=0).fit(X, y, sensitive_features=s)
+
+
+def test_training_loss_at_a_sample_is_the_loss_training_draws(biased_data):
+    X, y, s = biased_data
+    model = _fitted_icvae(biased_data)
+    X_t = torch.as_tensor(X[:16], dtype=torch.float32)
+    module, criterion = model.net_.module_, model.net_.criterion_
+    y_t, s_t = (torch.as_tensor(a[:16], dtype=torch.long) for a in (y, s))
+    noise = torch.randn((16, 3), generator=torch.Generator().manual_seed(module.seed))
+    module._generator = None  # training's next draw: the same noise
+    module.train()
+    with torch.no_grad():
+        trained = criterion(module(X_t, s_t), y_t, s_t)
+        at_sample = model.training_loss(X_t, y_t, s_t, noise=noise)
+        at_zero = model.training_loss(X_t, y_t, s_t, noise=torch.zeros(16, 3))
+        at_mean = model.training_loss(X_t, y_t, s_t)
+    assert torch.equal(trained, at_sample)
+    assert torch.equal(at_zero, at_mean) and not torch.equal(at_sample, at_mean)
+
+
+def test_training_loss_refuses_noise_of_the_wrong_shape(biased_data):
+    X, y, s = biased_data
+    model = _fitted_icvae(biased_data)
+    with pytest.raises(
+        ValueError, match=r"noise must have shape .* = \(4, 3\); got \(4, 2\)"
+    ):
+        model.training_loss(X[:4], y[:4], s[:4], noise=np.zeros((4, 2)))
