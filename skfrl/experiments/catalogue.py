@@ -210,7 +210,8 @@ _ENG_STEP_SECONDS = (0.0, 8e-6)
 _ENG_FIXED_SECONDS = 0.25
 # what one replayed optimizer step of objective="unrolled" adds to a step on
 # CFair: overhead (the target set's encoding) and seconds per poison
-_UNROLL_STEP_SECONDS = (0.01, 1e-5)
+# (benchmarks/bench_cell_costs.py --parts unrolled, 2026-12-07, one thread)
+_UNROLL_STEP_SECONDS = (0.013, 7e-6)
 
 
 def _eng_craft_seconds(
@@ -221,7 +222,10 @@ def _eng_craft_seconds(
     epochs = settings["match_epochs"]
     # every step matches on θ0 or its look-ahead copies, and on the other seeds
     n_models = len(epochs) + settings["n_surrogates"] - 1
-    step = _ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison
+    # the poisons' loss is evaluated once per sample of z (match_samples)
+    step = (_ENG_STEP_SECONDS[0] + _ENG_STEP_SECONDS[1] * n_poison) * (
+        attack.match_samples or 1
+    )
     if attack.objective == "unrolled":
         replay = _UNROLL_STEP_SECONDS[0] + _UNROLL_STEP_SECONDS[1] * n_poison
         step += attack.unroll_steps * replay

@@ -97,7 +97,7 @@ def test_entries_are_immutable():
         VICTIMS["cfair"].craft_factor = 2.0
 
 
-def test_unrolled_objective_costs_more_with_more_replayed_steps(tiny_config):
+def test_unrolled_objective_and_samples_of_z_cost_more(tiny_config):
     def estimate(**eng):
         params = {"attack_params": {"eng": {"max_iter": 2, **eng}}}
         (cell,) = expand_grid(
@@ -110,3 +110,4 @@ def test_unrolled_objective_costs_more_with_more_replayed_steps(tiny_config):
     assert estimate(objective="unrolled", unroll_steps=6) > estimate(
         objective="unrolled"
     )
+    assert estimate(match_samples=4) > matching
