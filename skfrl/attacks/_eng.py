@@ -441,7 +441,7 @@ class ENGAttack(BaseAttack):
             problem = _MatchingProblem(
                 surrogates,
                 params,
-                [gradient for gradient, _ in targets],
+                [gradient for gradient, _, _ in targets],
                 X[idx],
                 y_codes[idx],
                 s_poison,
@@ -449,10 +449,16 @@ class ENGAttack(BaseAttack):
                 (settings["magnitude_weight"], settings["magnitude_cap"]),
                 unrolled,
                 self._sample_noise(victim, X[idx], y_codes[idx], s_poison, rng),
+                [proxy for _, _, proxy in targets],
             )
             epochs = settings["match_epochs"]
             fixed = len(surrogates) - sum(e > 0 for e in epochs)
-            initial = (problem.surrogates, problem.params, problem.targets)
+            initial = (
+                problem.surrogates,
+                problem.params,
+                problem.targets,
+                problem.proxies,
+            )
 
             def refresh(records):
                 """Re-train the look-ahead copies on the data plus ``records``."""
@@ -462,13 +468,14 @@ class ENGAttack(BaseAttack):
                 ahead_params = [self._parameters(sur) for sur in ahead]
                 # θ0 and the other seeds do not move: only the copies need targets
                 ahead_targets = [
-                    self._target_gradient(sur, p, X_target, s_target)[0]
+                    self._target_gradient(sur, p, X_target, s_target)
                     for sur, p in zip(ahead, ahead_params, strict=True)
                 ]
                 problem.set_surrogates(
                     surrogates[:fixed] + ahead,
                     params[:fixed] + ahead_params,
-                    initial[2][:fixed] + ahead_targets,
+                    initial[2][:fixed] + [gradient for gradient, _, _ in ahead_targets],
+                    initial[3][:fixed] + [proxy for _, _, proxy in ahead_targets],
                 )
 
             n_refresh = settings["refresh_lookahead"] if epochs[-1] > 0 else 0
@@ -534,7 +541,6 @@ class ENGAttack(BaseAttack):
             )
         X_target, s_target = (torch.as_tensor(a, device=device) for a in target)
         return _UnrolledObjective(
-            self.proxy_,
             (X_target, s_target),
             batches,
             n_poison / (len(X) + n_poison),
@@ -610,12 +616,16 @@ class ENGAttack(BaseAttack):
         return params[-2:] if self.match_on == "last_layer" else params
 
     def _target_gradient(self, surrogate, params, X_target, s_target):
-        """Return ``(g_adv, proxy value)`` at the surrogate's parameters."""
+        """Return ``(g_adv, proxy value, proxy)`` at the surrogate's parameters.
+
+        The proxy (its probe fitted at the surrogate, for ``"probe_bce"``)
+        is what the unrolled objective scores there too.
+        """
         X_t = torch.as_tensor(X_target, device=params[0].device)
         s_t = torch.as_tensor(s_target, device=params[0].device)
         proxy = make_proxy(self.proxy_, lambda: surrogate.encode_tensor(X_t), s_t)
         value = proxy(surrogate.encode_tensor(X_t), s_t)
-        return flat_grad(-value, params).detach(), value.item()
+        return flat_grad(-value, params).detach(), value.item(), proxy
 
     def _descend(self, problem, n_steps, generator, bar, refresh):
         """Proximal Adam on the scaled perturbation ``u`` (δ = width · u).
@@ -764,13 +774,15 @@ class _MatchingProblem:
         magnitude=(0.0, math.inf),
         unrolled=None,
         noise=None,
+        proxies=None,
     ):
         """``y_poison`` and ``s_poison`` are codes, as ``training_loss`` takes.
 
         ``magnitude`` is ``(magnitude_weight, magnitude_cap)``; ``unrolled``
         an :class:`_UnrolledObjective` that replaces the matching objective;
         ``noise`` the draws the poisons' loss is averaged over (see
-        :meth:`poison_loss`), or None for the posterior mean.
+        :meth:`poison_loss`), or None for the posterior mean; ``proxies``
+        the target proxy at each surrogate (the unrolled objective's).
         """
         self.noise = noise
         self.magnitude_weight, self.magnitude_cap = magnitude
@@ -800,11 +812,16 @@ class _MatchingProblem:
         self.width = torch.as_tensor(
             np.where(gap > 0, gap, 1.0), dtype=self.x0.dtype, device=device
         )
-        self.set_surrogates(surrogates, params, targets)
+        self.set_surrogates(surrogates, params, targets, proxies)
 
-    def set_surrogates(self, surrogates, params, targets):
-        """Match on ``surrogates`` (their ``params``, towards ``targets``)."""
+    def set_surrogates(self, surrogates, params, targets, proxies):
+        """Match on ``surrogates`` (their ``params``, towards ``targets``).
+
+        ``proxies`` are the target proxies at the surrogates, which the
+        unrolled objective scores after its replayed steps.
+        """
         self.surrogates, self.params, self.targets = surrogates, params, targets
+        self.proxies = proxies
         # the base rows' own gradient norm: the unit of the magnitude reward
         self.base_norms = [
             flat_grad(self.poison_loss(sur, self.x0), p).norm().item()
@@ -812,7 +829,8 @@ class _MatchingProblem:
         ]
         if self.unrolled is not None:
             self.replays = [
-                self.unrolled.replay(sur, self.x0, self.y, self.s) for sur in surrogates
+                self.unrolled.replay(sur, proxy, self.x0, self.y, self.s)
+                for sur, proxy in zip(surrogates, proxies, strict=True)
             ]
 
     def poison_loss(self, surrogate, X_poison):
@@ -896,9 +914,6 @@ class _UnrolledObjective:
 
     Parameters
     ----------
-    proxy : str
-        The proxy's name (:func:`~skfrl.nn.make_proxy`); a probe is fitted
-        at each matched point.
     target : tuple of torch.Tensor
         ``(X_target, s_target)``.
     batches : list of tuple of torch.Tensor
@@ -911,14 +926,16 @@ class _UnrolledObjective:
         Multiplier of the victim's learning rate in the replayed steps.
     """
 
-    def __init__(self, proxy, target, batches, poison_share, lr_scale):
-        self.proxy, self.target, self.batches = proxy, target, batches
+    def __init__(self, target, batches, poison_share, lr_scale):
+        self.target, self.batches = target, batches
         self.poison_share, self.lr_scale = poison_share, lr_scale
 
-    def replay(self, surrogate, x0, y, s):
+    def replay(self, surrogate, proxy, x0, y, s):
         """Return ``gain(X_poison) -> (gain, scaled gain)`` at ``surrogate``.
 
-        The poisons carry the label and group codes ``y`` and ``s``.
+        ``proxy`` is the target proxy at ``surrogate`` (as
+        :func:`~skfrl.nn.make_proxy` returns it); the poisons carry the label
+        and group codes ``y`` and ``s``.
 
         The gain is the proxy after the replayed steps with the poisons,
         minus the same with their base rows ``x0``; the scaled gain divides
@@ -929,7 +946,6 @@ class _UnrolledObjective:
             net.module_, net.criterion_, net.optimizer_, lr_scale=self.lr_scale
         )
         X_t, s_t = self.target
-        proxy = make_proxy(self.proxy, lambda: surrogate.encode_tensor(X_t), s_t)
 
         def after_steps(X_poison):
             parts = [

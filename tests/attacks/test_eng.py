@@ -444,3 +444,26 @@ def test_match_samples_needs_a_stochastic_encoder(biased_data):
 def test_non_positive_match_samples_is_refused(biased_data):
     with pytest.raises(ValueError, match="match_samples"):
         _icvae_poisoner(ENGAttack(match_samples=0)).fit_resample(*biased_data)
+
+
+def test_unrolled_objective_scores_the_proxies_of_the_matched_networks(
+    biased_data, monkeypatch
+):
+    import skfrl.attacks._eng as eng_module
+
+    calls = []
+    original = eng_module.make_proxy
+
+    def spy(name, encode_clean, s):
+        calls.append(name)
+        return original(name, encode_clean, s)
+
+    monkeypatch.setattr(eng_module, "make_proxy", spy)
+    fits = {}
+    for objective in ("matching", "unrolled"):
+        calls.clear()
+        attack = ENGAttack(max_iter=4, refresh_lookahead=1, objective=objective)
+        eng_poisoner(attack).fit_resample(*biased_data)
+        fits[objective] = len(calls)
+    # θ0 and two look-ahead copies, two copies again at the refresh
+    assert fits == {"matching": 5, "unrolled": 5}
