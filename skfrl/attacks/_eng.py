@@ -160,7 +160,9 @@ class ENGAttack(BaseAttack):
         standard normal draws are fixed for the whole craft (drawn from the
         attack's ``random_state``), so the objective stays deterministic;
         each sample costs one more loss evaluation per matched network and
-        step. Needs a victim whose ``training_loss`` takes ``noise``
+        step. With ``objective="unrolled"`` it changes only the recorded
+        matching diagnostics: the replayed steps use the posterior mean.
+        Needs a victim whose ``training_loss`` takes ``noise``
         (:class:`~skfrl.base.DifferentiableEncoder`). Its measured effect
         is in the user guide's results.
     flip_sensitive : bool, default=False
