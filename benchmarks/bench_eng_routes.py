@@ -110,7 +110,9 @@ _RECIPE_VARIANTS = {
 #: the current defaults (``eng``) matched on the layer giving Z only,
 #: averaged with one more surrogate of another seed (Witches' Brew), or
 #: with the unrolled objective (MetaPoison), its steps as the victim's or 10×,
-#: six steps instead of three, or with the second surrogate; or matched at
+#: six steps instead of three, or with the second surrogate, or cheaper (on
+#: the epoch-2 copy alone, refreshed three times or once, or 25 descent
+#: steps and rounds); or matched at
 #: samples of a stochastic encoder's z
 _ENG_VARIANTS = {
     "eng_last_layer": {"match_on": "last_layer"},
@@ -120,6 +122,14 @@ _ENG_VARIANTS = {
     "eng_unrolled_lr_10": {"objective": "unrolled", "unroll_lr_scale": 10.0},
     "eng_unrolled_6": {"objective": "unrolled", "unroll_steps": 6},
     "eng_unrolled_surrogates_2": {"objective": "unrolled", "n_surrogates": 2},
+    # cheaper MetaPoison: only the epoch-2 look-ahead copy, or half the rounds
+    "eng_unrolled_last": {"objective": "unrolled", "match_epochs": (2,)},
+    "eng_unrolled_25": {"objective": "unrolled", "max_iter": 25},
+    "eng_unrolled_last_refresh_1": {
+        "objective": "unrolled",
+        "match_epochs": (2,),
+        "refresh_lookahead": 1,
+    },
     # ICVAE: the poisons' gradient over four samples of z, not at the mean
     "eng_samples_4": {"match_samples": 4},
 }
