@@ -114,17 +114,20 @@ _RECIPE_VARIANTS = {
 #: the epoch-2 copy alone, refreshed three times or once, or 25 descent
 #: steps and rounds); or matched at
 #: samples of a stochastic encoder's z
+#: the unrolled objective as first measured: replayed from θ0 and the epoch-1
+#: and epoch-2 copies (its default since 2026-12-08 is the epoch-2 copy alone)
+_UNROLLED_FROM_ALL = {"objective": "unrolled", "match_epochs": (0, 1, 2)}
 _ENG_VARIANTS = {
     "eng_last_layer": {"match_on": "last_layer"},
     "eng_surrogates_2": {"n_surrogates": 2},
     # MetaPoison: the proxy after replayed optimizer steps instead of matching
-    "eng_unrolled": {"objective": "unrolled"},
-    "eng_unrolled_lr_10": {"objective": "unrolled", "unroll_lr_scale": 10.0},
-    "eng_unrolled_6": {"objective": "unrolled", "unroll_steps": 6},
-    "eng_unrolled_surrogates_2": {"objective": "unrolled", "n_surrogates": 2},
+    "eng_unrolled": _UNROLLED_FROM_ALL,
+    "eng_unrolled_lr_10": _UNROLLED_FROM_ALL | {"unroll_lr_scale": 10.0},
+    "eng_unrolled_6": _UNROLLED_FROM_ALL | {"unroll_steps": 6},
+    "eng_unrolled_surrogates_2": _UNROLLED_FROM_ALL | {"n_surrogates": 2},
     # cheaper MetaPoison: only the epoch-2 look-ahead copy, or half the rounds
     "eng_unrolled_last": {"objective": "unrolled", "match_epochs": (2,)},
-    "eng_unrolled_25": {"objective": "unrolled", "max_iter": 25},
+    "eng_unrolled_25": _UNROLLED_FROM_ALL | {"max_iter": 25},
     "eng_unrolled_last_refresh_1": {
         "objective": "unrolled",
         "match_epochs": (2,),

@@ -462,8 +462,37 @@ def test_unrolled_objective_scores_the_proxies_of_the_matched_networks(
     fits = {}
     for objective in ("matching", "unrolled"):
         calls.clear()
-        attack = ENGAttack(max_iter=4, refresh_lookahead=1, objective=objective)
+        attack = ENGAttack(
+            max_iter=4, refresh_lookahead=1, objective=objective, match_epochs=(0, 1, 2)
+        )
         eng_poisoner(attack).fit_resample(*biased_data)
         fits[objective] = len(calls)
     # θ0 and two look-ahead copies, two copies again at the refresh
     assert fits == {"matching": 5, "unrolled": 5}
+
+
+def test_unrolled_objective_replays_from_the_last_look_ahead_copy_by_default():
+    unrolled = ENGAttack(objective="unrolled")
+    for protocol in ("finetune", "retrain_same_init"):
+        assert unrolled.resolved_params(protocol)["match_epochs"] == (2,)
+    assert unrolled.resolved_params("retrain")["match_epochs"] == (0,)
+    assert ENGAttack().resolved_params("finetune")["match_epochs"] == (0, 1, 2)
+    chosen = ENGAttack(objective="unrolled", match_epochs=(0, 2))
+    assert chosen.resolved_params("finetune")["match_epochs"] == (0, 2)
+
+
+def test_unrolled_objective_crafts_on_one_network_by_default(biased_data, monkeypatch):
+    import skfrl.attacks._eng as eng_module
+
+    sizes = []
+    original = eng_module._MatchingProblem.set_surrogates
+
+    def spy(self, surrogates, *args):
+        sizes.append(len(surrogates))
+        return original(self, surrogates, *args)
+
+    monkeypatch.setattr(eng_module._MatchingProblem, "set_surrogates", spy)
+    attack = ENGAttack(objective="unrolled", max_iter=4, refresh_lookahead=1)
+    eng_poisoner(attack).fit_resample(*biased_data)
+    # the epoch-2 copy at the start and again at the refresh
+    assert sizes == [1, 1]
