@@ -189,8 +189,9 @@ class ENGAttack(BaseAttack):
         fairness terms' answer to the poisons within those steps is part of
         the objective. It is counted relative to unperturbed copies of the
         base rows, in units of the proxy's change over the same steps with
-        them. Slower (with its default ``match_epochs=(2,)``, 0.9–1.8
-        trainings of crafting on Adult against 0.9–1.3 for matching); meant
+        them. Slower (with its default ``match_epochs=(2,)``, 1.1–2.6
+        trainings of crafting on Adult at 10 % against 0.9–1.4 for
+        matching); meant
         for fine-tuning; needs a victim trained by skfrl's networks (``net_``
         with ``module_``, ``criterion_`` and an Adam, AdamW, Adadelta or
         SGD ``optimizer_``). Its measured effect is in the user guide's
