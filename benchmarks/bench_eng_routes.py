@@ -107,6 +107,9 @@ _RECIPE_VARIANTS = {
         "magnitude_cap": 4.0,
     },
 }
+#: the unrolled objective as first measured: replayed from θ0 and the epoch-1
+#: and epoch-2 copies (its default since 2026-12-08 is the epoch-2 copy alone)
+_UNROLLED_FROM_ALL = {"objective": "unrolled", "match_epochs": (0, 1, 2)}
 #: the current defaults (``eng``) matched on the layer giving Z only,
 #: averaged with one more surrogate of another seed (Witches' Brew), or
 #: with the unrolled objective (MetaPoison), its steps as the victim's or 10×,
@@ -114,9 +117,6 @@ _RECIPE_VARIANTS = {
 #: the epoch-2 copy alone, refreshed three times or once, or 25 descent
 #: steps and rounds); or matched at
 #: samples of a stochastic encoder's z
-#: the unrolled objective as first measured: replayed from θ0 and the epoch-1
-#: and epoch-2 copies (its default since 2026-12-08 is the epoch-2 copy alone)
-_UNROLLED_FROM_ALL = {"objective": "unrolled", "match_epochs": (0, 1, 2)}
 _ENG_VARIANTS = {
     "eng_last_layer": {"match_on": "last_layer"},
     "eng_surrogates_2": {"n_surrogates": 2},

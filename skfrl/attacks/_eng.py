@@ -73,7 +73,7 @@ _PROTOCOL_DEFAULTS = {
 _PROTOCOL_DEFAULTS["retrain_same_init"] = _PROTOCOL_DEFAULTS["finetune"]
 #: What ``objective="unrolled"`` changes in the fine-tune defaults: it replays
 #: from the epoch-2 look-ahead copy alone, which on Adult leaked as much as
-#: replaying from θ0 and epochs 1 and 2 in about half the crafting time.
+#: replaying from θ0 and epochs 1 and 2 in a third to a half of the time.
 _UNROLLED_DEFAULTS = {"match_epochs": (2,)}
 
 
@@ -132,7 +132,7 @@ class ENGAttack(BaseAttack):
         ``(0, 1, 2)`` under ``protocol="finetune"`` (matching at θ0 alone
         did not beat duplicates on Adult), ``(2,)`` there with
         ``objective="unrolled"`` (replaying from θ0 and epoch 1 as well
-        leaked no more and took twice the time) and ``(0,)`` under
+        leaked no more and took two to three times as long) and ``(0,)`` under
         ``"retrain"``.
         Epochs above 0 need ``partial_fit``.
     magnitude_weight : float, default=None
@@ -191,8 +191,9 @@ class ENGAttack(BaseAttack):
         base rows, in units of the proxy's change over the same steps with
         them. Slower (with its default ``match_epochs=(2,)``, 1.1–2.6
         trainings of crafting on Adult at 10 % against 0.9–1.4 for
-        matching); meant
-        for fine-tuning; needs a victim trained by skfrl's networks (``net_``
+        matching); meant for fine-tuning (retrained from θ0's initial
+        weights, CFair leaked less with it than with matching); needs a
+        victim trained by skfrl's networks (``net_``
         with ``module_``, ``criterion_`` and an Adam, AdamW, Adadelta or
         SGD ``optimizer_``). Its measured effect is in the user guide's
         results.
