@@ -110,6 +110,8 @@ _RECIPE_VARIANTS = {
 #: the unrolled objective as first measured: replayed from θ0 and the epoch-1
 #: and epoch-2 copies (its default since 2026-12-08 is the epoch-2 copy alone)
 _UNROLLED_FROM_ALL = {"objective": "unrolled", "match_epochs": (0, 1, 2)}
+#: spelled out, so that the route keeps computing what was measured with it
+_UNROLLED_LAST = {"objective": "unrolled", "match_epochs": (2,)}
 #: the current defaults (``eng``) matched on the layer giving Z only,
 #: averaged with one more surrogate of another seed (Witches' Brew), or
 #: with the unrolled objective (MetaPoison), its steps as the victim's or 10×,
@@ -126,13 +128,9 @@ _ENG_VARIANTS = {
     "eng_unrolled_6": _UNROLLED_FROM_ALL | {"unroll_steps": 6},
     "eng_unrolled_surrogates_2": _UNROLLED_FROM_ALL | {"n_surrogates": 2},
     # cheaper MetaPoison: only the epoch-2 look-ahead copy, or half the rounds
-    "eng_unrolled_last": {"objective": "unrolled", "match_epochs": (2,)},
+    "eng_unrolled_last": _UNROLLED_LAST,
     "eng_unrolled_25": _UNROLLED_FROM_ALL | {"max_iter": 25},
-    "eng_unrolled_last_refresh_1": {
-        "objective": "unrolled",
-        "match_epochs": (2,),
-        "refresh_lookahead": 1,
-    },
+    "eng_unrolled_last_refresh_1": _UNROLLED_LAST | {"refresh_lookahead": 1},
     # ICVAE: the poisons' gradient over four samples of z, not at the mean
     "eng_samples_4": {"match_samples": 4},
 }
